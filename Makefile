@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcpteach: `make` builds tcp_teach.ko and the userspace programs.
+# `make check` runs every test (host and in-VM); see README.md.
+
+CACHE ?= /var/cache/tcpteach
+# The kernel the VM boots (written by selftests/vm/install-deps.sh).
+VM_KVER := $(shell cat $(CACHE)/kernel-abi 2>/dev/null)
+
+# Headers: KDIR= wins; else those of the VM's kernel; else the running one.
+ifeq ($(KDIR),)
+  ifneq ($(VM_KVER),)
+    ifneq ($(wildcard /usr/src/linux-headers-$(VM_KVER)),)
+      KDIR := /usr/src/linux-headers-$(VM_KVER)
+    endif
+  endif
+endif
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+# kselftest_harness.h and checkpatch.pl, extracted from linux-source-6.1.
+KSRC ?= $(CACHE)/linux-source-6.1
+KSFT := $(KSRC)/tools/testing/selftests
+
+PREFIX ?= /usr/local
+B := build
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-Ikmod -Iuserspace $(CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+# Everything in userspace/ except the command's main() is a library that
+# the command, the host tests and the fuzzers link.
+LIB_SRCS := kmod/teach_cc.c $(filter-out userspace/cli/main.c, \
+	$(wildcard userspace/lib/*.c userspace/ttp/*.c userspace/cli/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+SAN_OBJS := $(LIB_SRCS:%.c=$(B)/san/%.o)
+HOST_TESTS := $(patsubst selftests/host/%.c,%,$(wildcard selftests/host/test_*.c))
+KSFT_C := $(patsubst selftests/kernel/%.c,%,$(wildcard selftests/kernel/*.c))
+LDLIBS := -lm
+
+.PHONY: all module userspace kselftests host-tests check check-host check-vm \
+	demo bench fuzz checkpatch install uninstall clean deps
+
+all: module userspace kselftests
+
+deps:
+	selftests/vm/install-deps.sh
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR):" \
+		"run 'make deps' or pass KDIR=/path/to/headers" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace: $(B)/tcpteach $(B)/libtcpteach_preload.so
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libtcpteach.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libtcpteach-san.a: $(SAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/tcpteach: $(B)/obj/userspace/cli/main.o $(B)/libtcpteach.a
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# LD_PRELOAD shim for `tcpteach run --cc ALGO -- COMMAND`.
+$(B)/libtcpteach_preload.so: userspace/preload/tcpteach_preload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# Host unit tests: plain and under ASan+UBSan.
+$(B)/tests/%: selftests/host/%.c $(B)/libtcpteach.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(KSFT) -o $@ $^ $(LDLIBS)
+
+$(B)/tests-san/%: selftests/host/%.c $(B)/libtcpteach-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -I$(KSFT) -o $@ $^ $(LDLIBS)
+
+host-tests: $(HOST_TESTS:%=$(B)/tests/%) $(HOST_TESTS:%=$(B)/tests-san/%)
+
+# In-VM kselftests (C with kselftest_harness.h); shell tests run as they are.
+$(B)/kselftests/%: selftests/kernel/%.c selftests/kernel/*.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Ikmod \
+		-I$(KSFT) -o $@ $< -lpthread
+
+kselftests: $(KSFT_C:%=$(B)/kselftests/%)
+
+check: all host-tests
+	selftests/run_all.sh
+
+check-host: host-tests
+	selftests/run_all.sh --host-only
+
+check-vm: all
+	selftests/run_all.sh --vm-only
+
+demo: all
+	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
+
+checkpatch:
+	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f kmod/*.c kmod/*.h
+
+install: module userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+	install -D -m 0755 $(B)/tcpteach $(DESTDIR)$(PREFIX)/bin/tcpteach
+	install -D -m 0755 $(B)/libtcpteach_preload.so \
+		$(DESTDIR)$(PREFIX)/lib/tcpteach/libtcpteach_preload.so
+	install -D -m 0644 userspace/tcpteach.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/tcpteach.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tcpteach \
+		$(DESTDIR)$(PREFIX)/lib/tcpteach/libtcpteach_preload.so \
+		$(DESTDIR)$(PREFIX)/share/man/man1/tcpteach.1
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shared CSV trace: one row per window event, the same columns for
+ * the kernel module's event stream and the teaching transport, so one
+ * plotter draws both (design.md section 4).
+ */
+#ifndef TCPTEACH_TRACE_H
+#define TCPTEACH_TRACE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define TRACE_CSV_HEADER \
+	"time_us,flow,algo,event,phase,cwnd,ssthresh,snd_cwnd,inflight," \
+	"rwnd,mss,srtt_us"
+
+struct trace_row {
+	unsigned long long time_us;	/* since the start of the trace */
+	unsigned long long flow;	/* socket cookie or transport flow id */
+	char algo[24];			/* teach_reno, teach_tahoe, reno, ... */
+	int event;			/* enum teach_reason */
+	int phase;			/* enum teach_phase */
+	unsigned int cwnd;		/* textbook window, segments */
+	unsigned int ssthresh;		/* segments; TEACH_SSTHRESH_INF = "inf" */
+	unsigned int snd_cwnd;		/* the kernel's window, segments */
+	unsigned int inflight;		/* segments */
+	unsigned int rwnd;		/* bytes */
+	unsigned int mss;		/* bytes */
+	unsigned int srtt_us;
+};
+
+void trace_write_header(FILE *f);
+/* Returns 0, or -1 when the write failed (errno set). */
+int trace_write_row(FILE *f, const struct trace_row *r);
+
+/*
+ * Parse one data line (no trailing newline needed).  Returns 0, or -1 with
+ * a message in @err naming the column that is wrong.
+ */
+int trace_parse_row(const char *line, struct trace_row *r,
+		    char *err, size_t errlen);
+
+/* True when @line is exactly the header (extra columns allowed). */
+int trace_is_header(const char *line);
+
+#endif
