@@ -83,11 +83,11 @@ $(B)/libtcpteach_preload.so: userspace/preload/tcpteach_preload.c
 # Host unit tests: plain and under ASan+UBSan.
 $(B)/tests/%: selftests/host/%.c $(B)/libtcpteach.a
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -I$(KSFT) -o $@ $^ $(LDLIBS)
+	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $^ $(LDLIBS)
 
 $(B)/tests-san/%: selftests/host/%.c $(B)/libtcpteach-san.a
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -I$(KSFT) -o $@ $^ $(LDLIBS)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -isystem $(KSFT) -o $@ $^ $(LDLIBS)
 
 host-tests: $(HOST_TESTS:%=$(B)/tests/%) $(HOST_TESTS:%=$(B)/tests-san/%)
 
@@ -95,7 +95,7 @@ host-tests: $(HOST_TESTS:%=$(B)/tests/%) $(HOST_TESTS:%=$(B)/tests-san/%)
 $(B)/kselftests/%: selftests/kernel/%.c selftests/kernel/*.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Ikmod \
-		-I$(KSFT) -o $@ $< -lpthread
+		-isystem $(KSFT) -o $@ $< -lpthread
 
 kselftests: $(KSFT_C:%=$(B)/kselftests/%)
 

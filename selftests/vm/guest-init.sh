@@ -1,0 +1,56 @@
+#!/bin/bash
+# PID 1 of the test VM after switch_root (the host's tools, an overlay
+# root): prepare the system, run the command, record its status and the
+# kernel log for run-vm.sh, power off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mkdir -p /run/netns /run/lock
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+for arg in $(cat /proc/cmdline 2>/dev/null); do
+	case "$arg" in
+	tcpteach.repo=*) REPO=${arg#*=} ;;
+	tcpteach.run=*) RUN=${arg#*=} ;;
+	tcpteach.load=*) LOAD=${arg#*=} ;;
+	tcpteach.kver=*) KVER=${arg#*=} ;;
+	esac
+done
+
+# The test output goes to the second serial port (the host's stdout).
+exec </dev/null >/dev/ttyS1 2>&1
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+
+finish() {
+	echo "$1" > "$RUN/status"
+	dmesg > "$RUN/dmesg"
+	cat /proc/sys/kernel/tainted > "$RUN/tainted"
+	sync
+	echo o > /proc/sysrq-trigger
+	sleep 30
+}
+
+rm -rf "/lib/modules/$KVER"
+mkdir -p /lib/modules
+ln -s "$RUN/modroot/lib/modules/$KVER" "/lib/modules/$KVER"
+hostname tcpteach-vm
+ip link set lo up
+for m in veth sch_netem sch_tbf tun nf_tables nft_numgen \
+	 nft_limit nft_quota nft_ct ifb act_mirred sch_ingress; do
+	modprobe "$m" 2>/dev/null || echo "guest-init: modprobe $m failed"
+done
+if [ "$LOAD" = 1 ]; then
+	insmod "/lib/modules/$KVER/extra/tcp_teach.ko" ||
+		{ echo "guest-init: insmod tcp_teach.ko failed"; finish 1; }
+fi
+
+cd "$REPO" || finish 1
+bash "$RUN/cmd"
+finish $?

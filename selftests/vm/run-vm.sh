@@ -1,0 +1,130 @@
+#!/bin/bash
+# Boot Debian's kernel under qemu (no KVM needed), give the guest the
+# host's tools and this repository, load tcp_teach.ko, run one command and
+# return its exit status.  Fails when the guest kernel warned, oopsed or
+# was tainted by anything but the expected out-of-tree/unsigned module.
+#
+#   selftests/vm/run-vm.sh [--no-load] [--timeout S] [--mem MB] -- CMD ARGS...
+#
+# The guest's root is an overlay: the host's root file system (9p,
+# read-only) below a tmpfs, so tests may write anywhere and nothing leaks
+# back to the host; the repository itself is shared read-write at the same
+# path, so builds and figures made in the guest are on the host after.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${TCPTEACH_CACHE:-/var/cache/tcpteach}
+LOAD=1
+TIMEOUT=${TCPTEACH_VM_TIMEOUT:-1500}
+MEM=2048
+SMP=${TCPTEACH_VM_SMP:-2}
+
+usage() {
+	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-load) LOAD=0 ;;
+	--timeout) TIMEOUT=$2; shift ;;
+	--mem) MEM=$2; shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) echo "run-vm: unknown option $1 (see --help)" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -gt 0 ] || { echo "run-vm: no command given (see --help)" >&2; exit 2; }
+
+KVER=$(cat "$CACHE/kernel-abi" 2>/dev/null || true)
+KROOT=$CACHE/root-$KVER
+if [ -z "$KVER" ] || [ ! -f "$CACHE/vmlinuz-$KVER" ]; then
+	echo "run-vm: no guest kernel in $CACHE; run 'make deps' first" >&2
+	exit 1
+fi
+if [ "$LOAD" = 1 ] && [ ! -f "$REPO/tcp_teach.ko" ]; then
+	echo "run-vm: $REPO/tcp_teach.ko not built; run 'make' first" >&2
+	exit 1
+fi
+for tool in qemu-system-x86_64 busybox cpio depmod; do
+	command -v "$tool" >/dev/null ||
+		{ echo "run-vm: $tool missing; run 'make deps'" >&2; exit 1; }
+done
+
+RUN=$REPO/build/vm/runs/$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$RUN"
+printf '%q ' "$@" > "$RUN/cmd"
+echo >> "$RUN/cmd"
+
+# The guest's /lib/modules/$KVER: Debian's modules plus tcp_teach.ko as an
+# "extra" module, indexed by depmod so modprobe and autoload by alias work.
+MODS=$RUN/modroot/lib/modules/$KVER
+mkdir -p "$MODS/extra"
+ln -s "$KROOT/lib/modules/$KVER/kernel" "$MODS/kernel"
+cp "$KROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$MODS/"
+[ -f "$REPO/tcp_teach.ko" ] && cp "$REPO/tcp_teach.ko" "$MODS/extra/"
+depmod -b "$RUN/modroot" "$KVER"
+
+# A busybox initramfs that mounts the shares and switches root into them.
+INITRD=$RUN/initramfs
+mkdir -p "$INITRD"/{bin,proc,sys,dev,lower,rw,newroot,mods}
+cp "$(command -v busybox)" "$INITRD/bin/busybox"
+for m in virtio_pci 9pnet_virtio 9p overlay; do
+	modprobe -d "$KROOT" -S "$KVER" --show-depends "$m"
+done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$RUN/initmods"
+while read -r ko; do
+	cp "$ko" "$INITRD/mods/"
+	basename "$ko" >> "$INITRD/mods/order"
+done < "$RUN/initmods"
+cp "$REPO/selftests/vm/initramfs-init" "$INITRD/init"
+chmod +x "$INITRD/init"
+(cd "$INITRD" && find . | cpio -o -H newc --quiet | gzip -1) > "$RUN/initrd.gz"
+rm -rf "$INITRD"
+
+APPEND="console=ttyS0 loglevel=4 panic_on_warn=1 oops=panic panic=-1"
+APPEND+=" tcpteach.repo=$REPO tcpteach.run=$RUN tcpteach.load=$LOAD"
+APPEND+=" tcpteach.kver=$KVER"
+
+echo "run-vm: booting $KVER (logs in $RUN)" >&2
+start=$(date +%s)
+set +e
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
+	-no-reboot -display none -monitor none -nodefaults \
+	-kernel "$CACHE/vmlinuz-$KVER" -initrd "$RUN/initrd.gz" \
+	-append "$APPEND" \
+	-serial "file:$RUN/kernel.log" -serial stdio \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$REPO",mount_tag=repo,security_model=none,multidevs=remap \
+	-device virtio-rng-pci </dev/null
+qrc=$?
+set -e
+echo "run-vm: guest ran $(( $(date +%s) - start ))s" >&2
+
+fail() {
+	echo "run-vm: FAIL: $*" >&2
+	echo "run-vm: guest logs: $RUN (kernel.log, dmesg, status)" >&2
+	tail -n 30 "$RUN/kernel.log" >&2 2>/dev/null || true
+	exit 1
+}
+
+[ $qrc -eq 124 ] && fail "timed out after ${TIMEOUT}s"
+[ -f "$RUN/status" ] || fail "guest died before the command finished (qemu exit $qrc)"
+status=$(cat "$RUN/status")
+
+# Kernel health: any warning, BUG, oops or unexpected taint fails the run.
+if grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|kmemleak|possible .*locking|sleeping function called' \
+	"$RUN/dmesg" "$RUN/kernel.log" >&2; then
+	fail "the guest kernel reported a problem (above)"
+fi
+tainted=$(cat "$RUN/tainted" 2>/dev/null || echo missing)
+# 4096 = O (out-of-tree module), 8192 = E (unsigned module): expected.
+if [ "$tainted" = missing ] || [ $(( tainted & ~(4096 | 8192) )) -ne 0 ]; then
+	fail "guest kernel tainted: $tainted"
+fi
+if [ "$status" = 0 ]; then
+	rm -rf "$RUN/modroot" "$RUN/initrd.gz"
+fi
+exit "$status"
