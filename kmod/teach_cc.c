@@ -190,6 +190,14 @@ enum teach_reason teach_cc_on_dupack(struct teach_cc *cc)
 	return TEACH_EV_DUPACK;
 }
 
+enum teach_reason teach_cc_count_dupack(struct teach_cc *cc)
+{
+	cc->dupacks++;
+	if (cc->dupack_run < 255)
+		cc->dupack_run++;
+	return TEACH_EV_DUPACK;
+}
+
 enum teach_reason teach_cc_recovery_exit(struct teach_cc *cc)
 {
 	cc->dupack_run = 0;

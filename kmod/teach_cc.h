@@ -114,6 +114,13 @@ enum teach_reason teach_cc_on_ack(struct teach_cc *cc,
 enum teach_reason teach_cc_on_dupack(struct teach_cc *cc);
 
 /*
+ * Count a duplicate ACK and never change the window: for a sender (the
+ * kernel) that decides on its own when to fast retransmit and then calls
+ * teach_cc_fast_retransmit().  Returns TEACH_EV_DUPACK.
+ */
+enum teach_reason teach_cc_count_dupack(struct teach_cc *cc);
+
+/*
  * The fast retransmit transition by itself, for a sender (the kernel) that
  * decides on its own when a segment is lost: ssthresh = max(cwnd/2, 2);
  * Tahoe: cwnd = 1, slow start; Reno: cwnd = ssthresh, fast recovery.
