@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The `tcpteach` command: shared declarations of its subcommands and of
+ * the small helpers they use.  Every subcommand is a function
+ * `int cmd_X(int argc, char **argv)` with argv[0] = "X" that returns the
+ * exit code: 0 ok, 1 runtime failure, 2 usage error.
+ */
+#ifndef TCPTEACH_CLI_H
+#define TCPTEACH_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lib/trace.h"
+
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+#define TEACH_ALGOS	"teach_reno teach_tahoe"
+#define LOAD_HINT	"load it: modprobe tcp_teach (or insmod tcp_teach.ko)"
+
+/* The dispatcher: main() calls it; tests call it in a forked child. */
+int tcpteach_main(int argc, char **argv);
+
+int cmd_list(int argc, char **argv);
+int cmd_use(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/* ---- cli_util.c ---- */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* True when argv[i] is -h or --help. */
+int cli_is_help(const char *arg);
+/*
+ * Where /proc/net/tcp_teach* live: $TCPTEACH_PROC_DIR (tests point it at
+ * fixture files) or /proc/net.  Writes "<dir>/<name>" into @buf.
+ */
+const char *cli_proc_path(char *buf, size_t len, const char *name);
+/* Where the module parameters live: $TCPTEACH_SYS_DIR or /sys/module/tcp_teach. */
+const char *cli_sys_path(char *buf, size_t len, const char *name);
+/* Read a small file, strip the trailing newline.  -1 with errno on error. */
+int cli_read_file(const char *path, char *buf, size_t len);
+int cli_write_file(const char *path, const char *s);
+/* Directory of the running binary (for the shim and tcp_teach.ko). */
+int cli_self_dir(char *buf, size_t len);
+/* Find an executable in $PATH; 1 when found, path in @buf. */
+int cli_which(const char *prog, char *buf, size_t len);
+/*
+ * Run a program and wait; returns its exit status or -1.  When @netns_fd
+ * is >= 0 the child enters that network namespace first.  When @quiet,
+ * stdout and stderr go to /dev/null.
+ */
+int cli_run(int netns_fd, int quiet, const char *const argv[]);
+/* Parse a positive number of seconds ("0.5", "2"). */
+int cli_parse_seconds(const char *s, double *out);
+int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* Is @algo a name the kernel lists as available (optionally load module)? */
+int cli_algo_available(const char *algo);
+/* Print "available: ..." to stderr, for unknown-algorithm errors. */
+void cli_print_available(void);
+/* Load tcp_teach (modprobe, then insmod of tcp_teach.ko near the binary). */
+int cli_load_module(void);
+/* JSON string output with escaping. */
+void cli_json_str(FILE *f, const char *s);
+
+/* ---- cli_procfs.c: /proc/net/tcp_teach and the event stream ---- */
+#define SOCK_NFIELDS 21
+extern const char *const sock_field_names[SOCK_NFIELDS];
+
+struct teach_sock {
+	char field[SOCK_NFIELDS][64];	/* the text of each column */
+};
+
+/* Indexes into teach_sock.field, in /proc order. */
+enum {
+	SF_LOCAL, SF_REMOTE, SF_COOKIE, SF_ALGO, SF_PHASE, SF_CA_STATE,
+	SF_CWND, SF_SND_CWND, SF_SSTHRESH, SF_MSS, SF_RWND, SF_WND,
+	SF_INFLIGHT, SF_SRTT_US, SF_ACKS, SF_SS_INCR, SF_CA_INCR,
+	SF_DUPACKS, SF_FAST_RETRANSMITS, SF_TIMEOUTS, SF_UNDOS,
+};
+
+/*
+ * Read the socket table from @path.  Returns the number of sockets
+ * (*out is malloc'ed, caller frees) or -1 with a message in @err
+ * ("path:line: ...").
+ */
+int teach_sock_read(const char *path, struct teach_sock **out,
+		    char *err, size_t errlen);
+
+/* Port of "a.b.c.d:p" or "[v6]:p"; -1 when malformed. */
+long addr_port(const char *addrport);
+/* Copy the address part (without brackets and port) of @addrport. */
+void addr_host(const char *addrport, char *buf, size_t len);
+
+struct teach_event {
+	struct trace_row row;		/* time_us absolute, from the kernel */
+	char local[64];
+	char remote[64];
+};
+
+/*
+ * Parse one line of /proc/net/tcp_teach_events.  Returns 0 for an event,
+ * 1 for a "# dropped N" line (*dropped set), -1 on error (@err says why).
+ */
+int teach_event_parse(const char *line, struct teach_event *ev,
+		      unsigned long long *dropped, char *err, size_t errlen);
+
+/* ---- cli_trace.c: stream -> CSV (also used by the demo) ---- */
+struct trace_opts {
+	long port;			/* -1 = every port */
+	double duration;		/* seconds; 0 = until stopped */
+	unsigned long count;		/* events; 0 = unlimited */
+	volatile int *stop;		/* set by a signal handler */
+};
+
+struct trace_result {
+	unsigned long long events;	/* rows written */
+	unsigned long long dropped;	/* lost by the kernel ring */
+};
+
+/* Read events from @fd, write CSV rows to @out.  0, or -1 (message printed). */
+int trace_stream(int fd, const char *name, FILE *out,
+		 const struct trace_opts *o, struct trace_result *res);
+
+/* ---- cli_plot.c ---- */
+struct plot_opts {
+	const char *title;
+	int rounds;			/* also plot over transmission rounds */
+	int overlay;			/* all flows on one chart */
+};
+
+int plot_files(const char *const *files, int nfiles, const char *out,
+	       const struct plot_opts *o);
+
+/* ---- the teaching transport's entry points (issue 5) ---- */
+int cmd_ttp(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+
+#endif

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dispatcher: `tcpteach SUBCOMMAND [ARGS...]`, in the style of ip(8)
+ * and git(1).  Unique prefixes of subcommands are not accepted on purpose:
+ * scripts must keep working when a subcommand is added.
+ */
+#include "cli/cli.h"
+
+#include <string.h>
+
+#if __has_include("ttp/ttp_cmd.h")
+#include "ttp/ttp_cmd.h"
+#define HAVE_TTP 1
+#endif
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} cmds[] = {
+	{ "list", cmd_list, "algorithms (available, allowed, default) and module parameters" },
+	{ "use", cmd_use, "make ALGO the default congestion control (root)" },
+	{ "run", cmd_run, "run a program with ALGO on its TCP sockets" },
+	{ "show", cmd_show, "snapshot of the sockets using teach_* (/proc/net/tcp_teach)" },
+	{ "watch", cmd_watch, "live view of those sockets with a cwnd sparkline" },
+	{ "trace", cmd_trace, "record window events as the shared CSV trace" },
+	{ "plot", cmd_plot, "draw cwnd/ssthresh/rwnd figures from CSV traces" },
+	{ "demo", cmd_demo, "Tahoe vs Reno on a lossy veth link, figure + narration (root)" },
+	{ "ttp", cmd_ttp, "the teaching transport (userspace TCP over UDP)" },
+	{ "sim", cmd_sim, "the teaching transport over a simulated link" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: tcpteach SUBCOMMAND [OPTIONS] [ARGS...]\n"
+	      "       tcpteach SUBCOMMAND --help\n\n"
+	      "Learn TCP congestion control (teach_reno, teach_tahoe) on a real kernel.\n\n"
+	      "subcommands:\n", f);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].help);
+	fputs("\nexit status: 0 ok, 1 failure, 2 usage error.  See tcpteach(1).\n",
+	      f);
+}
+
+int cmd_ttp(int argc, char **argv)
+{
+#ifdef HAVE_TTP
+	return ttp_cmd_main(argc, argv);
+#else
+	(void)argc;
+	(void)argv;
+	cli_err("ttp: the teaching transport is not built into this binary");
+	return EXIT_FAIL;
+#endif
+}
+
+int cmd_sim(int argc, char **argv)
+{
+#ifdef HAVE_TTP
+	return sim_cmd_main(argc, argv);
+#else
+	(void)argc;
+	(void)argv;
+	cli_err("sim: the teaching transport is not built into this binary");
+	return EXIT_FAIL;
+#endif
+}
+
+int tcpteach_main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	cli_err("unknown subcommand '%s'; try 'tcpteach --help'", argv[1]);
+	fputs("subcommands:", stderr);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(stderr, " %s", cmds[i].name);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}

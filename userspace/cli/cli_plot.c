@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tcpteach plot`: the slide figures from real traces.  cwnd and ssthresh
+ * over time (and over transmission rounds), rwnd/mss as a line in
+ * segments, the phases shaded (slow start, congestion avoidance, fast
+ * recovery), timeouts and fast retransmits marked and labelled.
+ *
+ * Drawing is gnuplot's job (Debian's gnuplot-nox): this file parses and
+ * checks every input first, writes data files and a script into a
+ * temporary directory, runs gnuplot on them and renames the finished
+ * figure into place, so a bad trace never leaves a partial figure.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "teach_cc.h"
+
+struct flow {
+	int file;			/* index into the file list */
+	unsigned long long id;
+	char algo[24];
+	struct trace_row *rows;
+	size_t n, cap;
+};
+
+struct plot_data {
+	const char *const *files;
+	int nfiles;
+	struct flow *flows;
+	int nflows;
+};
+
+static void free_data(struct plot_data *d)
+{
+	int i;
+
+	for (i = 0; i < d->nflows; i++)
+		free(d->flows[i].rows);
+	free(d->flows);
+	d->flows = NULL;
+	d->nflows = 0;
+}
+
+static struct flow *flow_get(struct plot_data *d, int file,
+			     const struct trace_row *r)
+{
+	struct flow *f;
+	int i;
+
+	for (i = 0; i < d->nflows; i++)
+		if (d->flows[i].file == file && d->flows[i].id == r->flow)
+			return &d->flows[i];
+	f = realloc(d->flows, (size_t)(d->nflows + 1) * sizeof(*f));
+	if (!f)
+		return NULL;
+	d->flows = f;
+	f = &d->flows[d->nflows++];
+	memset(f, 0, sizeof(*f));
+	f->file = file;
+	f->id = r->flow;
+	snprintf(f->algo, sizeof(f->algo), "%s", r->algo);
+	return f;
+}
+
+/* Parse one trace; on error print "file:line: why" and return -1. */
+static int load_file(struct plot_data *d, int idx)
+{
+	const char *name = d->files[idx];
+	FILE *fp = fopen(name, "r");
+	char line[1024], err[256];
+	unsigned long lineno = 0;
+	size_t rows = 0;
+
+	if (!fp) {
+		cli_err("plot: cannot read %s: %s", name, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		struct trace_row r;
+		struct flow *f;
+		size_t len = strlen(line);
+
+		lineno++;
+		if (len && line[len - 1] != '\n') {
+			if (len == sizeof(line) - 1)
+				cli_err("%s:%lu: line too long", name, lineno);
+			else
+				cli_err("%s:%lu: truncated line (no newline at the end): the trace is incomplete",
+					name, lineno);
+			goto fail;
+		}
+		if (lineno == 1) {
+			if (!trace_is_header(line)) {
+				cli_err("%s:1: not a tcpteach trace: expected the header '%s' (record one with 'tcpteach trace')",
+					name, TRACE_CSV_HEADER);
+				goto fail;
+			}
+			continue;
+		}
+		if (trace_parse_row(line, &r, err, sizeof(err))) {
+			cli_err("%s:%lu: %s", name, lineno, err);
+			goto fail;
+		}
+		f = flow_get(d, idx, &r);
+		if (!f)
+			goto oom;
+		if (f->n && r.time_us < f->rows[f->n - 1].time_us) {
+			cli_err("%s:%lu: time_us %llu goes backwards (previous %llu)",
+				name, lineno, r.time_us,
+				f->rows[f->n - 1].time_us);
+			goto fail;
+		}
+		if (f->n == f->cap) {
+			struct trace_row *nr;
+
+			f->cap = f->cap ? f->cap * 2 : 256;
+			nr = realloc(f->rows, f->cap * sizeof(*nr));
+			if (!nr)
+				goto oom;
+			f->rows = nr;
+		}
+		f->rows[f->n++] = r;
+		rows++;
+	}
+	if (ferror(fp)) {
+		cli_err("plot: reading %s: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (lineno == 0) {
+		cli_err("%s:1: empty file, expected the header '%s'", name,
+			TRACE_CSV_HEADER);
+		goto fail;
+	}
+	if (rows == 0) {
+		cli_err("%s:%lu: the trace has no events (was the transfer traced? start 'tcpteach trace' first)",
+			name, lineno);
+		goto fail;
+	}
+	fclose(fp);
+	return 0;
+oom:
+	cli_err("plot: out of memory");
+fail:
+	fclose(fp);
+	return -1;
+}
+
+/* A gnuplot single-quoted string: no escapes, '' is a quote. */
+static void gp_str(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		if (*s != '\n')
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static double secs(unsigned long long us)
+{
+	return (double)us / 1e6;
+}
+
+static int ssthresh_finite(const struct trace_row *r)
+{
+	return r->ssthresh < TEACH_SSTHRESH_INF;
+}
+
+static const char *const phase_color[] = {
+	"#d8f0d8",	/* slow_start */
+	"#dce6f5",	/* cong_avoid */
+	"#fbe0c4",	/* fast_recovery */
+};
+
+static const char *const phase_label[] = {
+	"slow start", "congestion avoidance", "fast recovery",
+};
+
+static const char *const flow_color[] = {
+	"#1f4e9c", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#555555",
+};
+
+/* The highest window value worth showing (rwnd may be far above). */
+static double flow_ymax(const struct flow *f)
+{
+	unsigned int m = 4;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct trace_row *r = &f->rows[i];
+
+		if (r->cwnd > m)
+			m = r->cwnd;
+		if (r->snd_cwnd > m)
+			m = r->snd_cwnd;
+		if (ssthresh_finite(r) && r->ssthresh > m)
+			m = r->ssthresh;
+	}
+	return m * 1.25 + 1;
+}
+
+/*
+ * Transmission rounds: a round lasts one smoothed RTT.  Returns the
+ * round of each row in @round (caller's array of f->n entries).
+ */
+static int flow_rounds(const struct flow *f, unsigned int *round)
+{
+	unsigned long long start = f->rows[0].time_us, srtt = 0;
+	unsigned int r = 0;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->rows[i].srtt_us)
+			srtt = f->rows[i].srtt_us;
+		while (srtt && f->rows[i].time_us >= start + srtt) {
+			start += srtt;
+			r++;
+		}
+		round[i] = r;
+	}
+	return srtt ? 0 : -1;
+}
+
+/*
+ * Data file columns: 1 x, 2 cwnd, 3 ssthresh (NaN = inf), 4 snd_cwnd,
+ * 5 rwnd in segments.  In rounds mode x is the round and each round
+ * shows the window the sender started it with.
+ */
+static int write_flow_data(const char *path, const struct flow *f,
+			   const unsigned int *round)
+{
+	FILE *fp = fopen(path, "w");
+	size_t i;
+
+	if (!fp)
+		return -1;
+	for (i = 0; i < f->n; i++) {
+		const struct trace_row *r = &f->rows[i];
+		double rw = r->mss ? (double)r->rwnd / r->mss : 0;
+
+		if (round) {
+			/* the first event of each round; and the last row */
+			if (i && round[i] == round[i - 1] && i != f->n - 1)
+				continue;
+			r = i ? &f->rows[i - 1] : r;
+			rw = r->mss ? (double)r->rwnd / r->mss : 0;
+			fprintf(fp, "%u", round[i]);
+		} else {
+			fprintf(fp, "%.6f", secs(r->time_us));
+		}
+		fprintf(fp, " %u ", r->cwnd);
+		if (ssthresh_finite(r))
+			fprintf(fp, "%u", r->ssthresh);
+		else
+			fputs("NaN", fp);
+		fprintf(fp, " %u %.2f\n", r->snd_cwnd, rw);
+	}
+	return fclose(fp);
+}
+
+/*
+ * Events worth a label: timeouts and fast retransmits.  Columns: x, the
+ * cwnd before the cut, label.  Returns how many were written.
+ */
+static int write_events(const char *path, const struct flow *f, int reason,
+			const unsigned int *round)
+{
+	FILE *fp = fopen(path, "w");
+	int count = 0;
+	size_t i;
+
+	if (!fp)
+		return -1;
+	for (i = 0; i < f->n; i++) {
+		const struct trace_row *r = &f->rows[i];
+		unsigned int before = i ? f->rows[i - 1].cwnd : r->cwnd;
+
+		if (r->event != reason)
+			continue;
+		if (round)
+			fprintf(fp, "%u", round[i]);
+		else
+			fprintf(fp, "%.6f", secs(r->time_us));
+		fprintf(fp, " %u \"%s %u->%u\"\n", before,
+			teach_reason_name((unsigned int)reason), before,
+			r->cwnd);
+		count++;
+	}
+	if (!count)	/* gnuplot refuses an empty data file */
+		fputs("NaN NaN \"\"\n", fp);
+	if (fclose(fp))
+		return -1;
+	return count;
+}
+
+/* Shade the phases of one flow with rectangles behind the lines. */
+static void shade_phases(FILE *s, const struct flow *f,
+			 const unsigned int *round)
+{
+	size_t i, start = 0;
+	int obj = 1;
+
+	for (i = 1; i <= f->n; i++) {
+		double x1, x2;
+		int ph = f->rows[start].phase;
+
+		if (i < f->n && f->rows[i].phase == ph)
+			continue;
+		if (ph < 0 || ph >= TEACH_NR_PHASES)
+			ph = 0;
+		if (round) {
+			x1 = round[start];
+			x2 = i < f->n ? round[i] : round[f->n - 1] + 1;
+		} else {
+			x1 = secs(f->rows[start].time_us);
+			x2 = secs(f->rows[i < f->n ? i : f->n - 1].time_us);
+		}
+		if (x2 > x1)
+			fprintf(s, "set object %d rect from first %.6f, graph 0 to first %.6f, graph 1 back fc rgb '%s' fs solid 1.0 noborder\n",
+				obj++, x1, x2, phase_color[ph]);
+		start = i;
+	}
+}
+
+static void flow_title(FILE *s, const struct plot_data *d,
+		       const struct flow *f, const char *suffix)
+{
+	const char *file = d->files[f->file], *base = strrchr(file, '/');
+	char t[512];
+
+	snprintf(t, sizeof(t), "%s  flow %llu  (%s)%s", f->algo, f->id,
+		 base ? base + 1 : file, suffix);
+	fputs("set title ", s);
+	gp_str(s, t);
+	fputc('\n', s);
+}
+
+/* One panel: one flow (phases shaded) or, when @nf > 1, several. */
+static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
+		       const struct flow *const *fl, int nf, int rounds,
+		       int fidx)
+{
+	char path[PATH_MAX], evto[PATH_MAX], evfr[PATH_MAX];
+	unsigned int *round = NULL;
+	double ymax = 4;
+	int k;
+
+	fputs("unset object\nunset label\n", s);
+	fprintf(s, "set xlabel '%s'\n",
+		rounds ? "transmission round (one smoothed RTT each)" :
+		"time (s)");
+	fputs("set ylabel 'segments'\n", s);
+	for (k = 0; k < nf; k++)
+		if (flow_ymax(fl[k]) > ymax)
+			ymax = flow_ymax(fl[k]);
+	fprintf(s, "set yrange [0:%.0f]\n", ymax);
+	if (nf == 1)
+		flow_title(s, d, fl[0], rounds ? "  over rounds" : "");
+	else
+		fprintf(s, "set title '%d flows%s'\n", nf,
+			rounds ? " over rounds" : "");
+	fputs("plot ", s);
+	for (k = 0; k < nf; k++) {
+		const struct flow *f = fl[k];
+		const char *col = nf == 1 ? flow_color[0] :
+				  flow_color[k % 6];
+		char name[128];
+		int nto, nfr;
+
+		free(round);
+		round = NULL;
+		if (rounds) {
+			round = calloc(f->n, sizeof(*round));
+			if (!round)
+				return -1;
+			if (flow_rounds(f, round)) {
+				cli_err("%s: flow %llu has no srtt_us: --rounds needs the smoothed RTT",
+					d->files[f->file], f->id);
+				free(round);
+				return -1;
+			}
+		}
+		snprintf(path, sizeof(path), "%s/f%d_%d%s.dat", dir, fidx, k,
+			 rounds ? "r" : "t");
+		snprintf(evto, sizeof(evto), "%s/f%d_%d%s.to", dir, fidx, k,
+			 rounds ? "r" : "t");
+		snprintf(evfr, sizeof(evfr), "%s/f%d_%d%s.fr", dir, fidx, k,
+			 rounds ? "r" : "t");
+		if (write_flow_data(path, f, round))
+			goto io;
+		nto = write_events(evto, f, TEACH_EV_TIMEOUT, round);
+		nfr = write_events(evfr, f, TEACH_EV_FAST_RETRANSMIT, round);
+		if (nto < 0 || nfr < 0)
+			goto io;
+		if (nf == 1)
+			shade_phases(s, f, round);
+		if (nf == 1)
+			snprintf(name, sizeof(name), "%s", "");
+		else
+			snprintf(name, sizeof(name), "%s %llu ", f->algo,
+				 f->id);
+		if (k)
+			fputs(", \\\n     ", s);
+		fprintf(s, "'%s' using 1:2 with %s lw 2.5 lc rgb '%s' title '%scwnd'",
+			path, rounds ? "linespoints pt 7 ps 0.6" : "steps",
+			col, name);
+		fprintf(s, ", \\\n     '%s' using 1:3 with %s lw 1.8 dt 2 lc rgb '%s' title '%sssthresh'",
+			path, rounds ? "lines" : "steps",
+			nf == 1 ? "#c0392b" : col, name);
+		if (nf == 1)
+			fprintf(s, ", \\\n     '%s' using 1:4 with steps lw 1 lc rgb '#999999' title 'kernel snd_cwnd'",
+				path);
+		if (nf == 1 || k == 0)
+			fprintf(s, ", \\\n     '%s' using 1:5 with steps lw 1.5 dt 3 lc rgb '#2e7d32' title '%srwnd/mss'",
+				path, name);
+		fprintf(s, ", \\\n     '%s' using 1:2 with points pt 7 ps 1.4 lc rgb '#d62728' title '%s'",
+			evto, nto > 0 && (nf == 1 || k == 0) ? "timeout" : "");
+		fprintf(s, ", \\\n     '%s' using 1:2 with points pt 9 ps 1.4 lc rgb '#ff7f0e' title '%s'",
+			evfr, nfr > 0 && (nf == 1 || k == 0) ? "fast retransmit" : "");
+		/* Labels only while they stay readable. */
+		if (nto + nfr <= 12) {
+			fprintf(s, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#d62728' notitle",
+				evto);
+			fprintf(s, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#b35900' notitle",
+				evfr);
+		}
+	}
+	if (nf == 1) {
+		int ph;
+
+		for (ph = 0; ph < TEACH_NR_PHASES; ph++)
+			fprintf(s, ", \\\n     keyentry with boxes fs solid 1.0 fc rgb '%s' title '%s'",
+				phase_color[ph], phase_label[ph]);
+	}
+	fputc('\n', s);
+	free(round);
+	return 0;
+io:
+	cli_err("plot: cannot write %s: %s", path, strerror(errno));
+	free(round);
+	return -1;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int is_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+
+	return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+int plot_files(const char *const *files, int nfiles, const char *out,
+	       const struct plot_opts *o)
+{
+	struct plot_data d = { files, nfiles, NULL, 0 };
+	char dir[] = "/tmp/tcpteach-plot.XXXXXX";
+	char gp[PATH_MAX], script[PATH_MAX], errf[PATH_MAX], tmp[PATH_MAX];
+	const char *argv[] = { gp, script, NULL };
+	int png = is_ext(out, ".png"), i, rows, cols, rc = -1, status;
+	const struct flow **fl = NULL;
+	FILE *s;
+
+	for (i = 0; i < nfiles; i++)
+		if (load_file(&d, i))
+			goto out;
+	{
+		const char *env = getenv("TCPTEACH_GNUPLOT");
+
+		if (!cli_which(env && *env ? env : "gnuplot", gp, sizeof(gp))) {
+			cli_err("plot: gnuplot not found: install gnuplot-nox (apt-get install gnuplot-nox)");
+			goto out;
+		}
+	}
+	if (!mkdtemp(dir)) {
+		cli_err("plot: mkdtemp: %s", strerror(errno));
+		goto out;
+	}
+	snprintf(script, sizeof(script), "%s/plot.gp", dir);
+	snprintf(errf, sizeof(errf), "%s/gnuplot.err", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out, (int)getpid());
+	s = fopen(script, "w");
+	if (!s) {
+		cli_err("plot: cannot write %s: %s", script, strerror(errno));
+		goto clean;
+	}
+	rows = o->overlay ? 1 : d.nflows;
+	cols = o->rounds ? 2 : 1;
+	if (png)
+		fprintf(s, "set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n",
+			cols * 900, 120 + rows * 340);
+	else
+		fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,11' background '#ffffff'\n",
+			cols * 900, 120 + rows * 340);
+	fputs("set output ", s);
+	gp_str(s, tmp);
+	fputs("\nset key outside right top vertical font ',9'\n"
+	      "set grid back lc rgb '#cccccc'\n"
+	      "set border lc rgb '#444444'\n"
+	      "set style fill solid 1.0\n", s);
+	fprintf(s, "set multiplot layout %d,%d title ", rows, cols);
+	gp_str(s, o->title ? o->title :
+	       "cwnd and ssthresh (segments): slow start, congestion avoidance, fast recovery");
+	fputs(" font ',13'\n", s);
+	fl = calloc((size_t)d.nflows, sizeof(*fl));
+	if (!fl) {
+		fclose(s);
+		goto clean;
+	}
+	for (i = 0; i < d.nflows; i++)
+		fl[i] = &d.flows[i];
+	for (i = 0; i < rows; i++) {
+		const struct flow *const *p = o->overlay ? fl : &fl[i];
+		int nf = o->overlay ? d.nflows : 1;
+
+		if (write_panel(s, dir, &d, p, nf, 0, i) ||
+		    (o->rounds && write_panel(s, dir, &d, p, nf, 1, i))) {
+			fclose(s);
+			goto clean;
+		}
+	}
+	fputs("unset multiplot\nset output\n", s);
+	if (fclose(s)) {
+		cli_err("plot: cannot write %s: %s", script, strerror(errno));
+		goto clean;
+	}
+	{
+		/* gnuplot's messages go to a file: shown only on failure. */
+		FILE *saved = fopen(errf, "w");
+		int fd2 = dup(2);
+
+		if (saved)
+			dup2(fileno(saved), 2);
+		status = cli_run(-1, 0, argv);
+		if (fd2 >= 0) {
+			dup2(fd2, 2);
+			close(fd2);
+		}
+		if (saved)
+			fclose(saved);
+	}
+	if (status != 0 || access(tmp, F_OK) != 0) {
+		char msg[2048] = "";
+
+		cli_read_file(errf, msg, sizeof(msg));
+		cli_err("plot: gnuplot failed (status %d): %s", status, msg);
+		unlink(tmp);
+		goto clean;
+	}
+	if (rename(tmp, out)) {
+		cli_err("plot: cannot write %s: %s", out, strerror(errno));
+		unlink(tmp);
+		goto clean;
+	}
+	rc = 0;
+clean:
+	if (!getenv("TCPTEACH_KEEP_TMP"))
+		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	else
+		fprintf(stderr, "tcpteach: plot: kept %s\n", dir);
+out:
+	free(fl);
+	free_data(&d);
+	return rc;
+}
+
+static void plot_usage(FILE *f)
+{
+	fputs("usage: tcpteach plot TRACE.csv [TRACE2.csv...] -o FIG.svg|FIG.png\n"
+	      "                     [--title T] [--rounds] [--overlay]\n\n"
+	      "Draw the slide figures from CSV traces ('tcpteach trace', 'tcpteach\n"
+	      "ttp'): cwnd and ssthresh in segments over time, the kernel's\n"
+	      "snd_cwnd, rwnd/mss, phases shaded (slow start, congestion\n"
+	      "avoidance, fast recovery), timeouts and fast retransmits marked\n"
+	      "with the window change.  One panel per flow; --overlay puts all\n"
+	      "flows on one chart; --rounds adds a panel over transmission rounds\n"
+	      "(one smoothed RTT each).  The format follows the extension.\n"
+	      "Needs gnuplot (Debian package gnuplot-nox).  A malformed trace is\n"
+	      "reported as FILE:LINE and no figure is written.\n", f);
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, 't' },
+		{ "rounds", no_argument, NULL, 'r' },
+		{ "overlay", no_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct plot_opts o = { 0 };
+	const char *out = NULL;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:t:rh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 't':
+			o.title = optarg;
+			break;
+		case 'r':
+			o.rounds = 1;
+			break;
+		case 'O':
+			o.overlay = 1;
+			break;
+		case 'h':
+			plot_usage(stdout);
+			return EXIT_OK;
+		default:
+			plot_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_err("plot: missing TRACE.csv (record one with 'tcpteach trace -o TRACE.csv')");
+		return EXIT_USAGE;
+	}
+	if (!out) {
+		cli_err("plot: missing -o FIG.svg or -o FIG.png");
+		return EXIT_USAGE;
+	}
+	if (!is_ext(out, ".svg") && !is_ext(out, ".png")) {
+		cli_err("plot: cannot tell the format of '%s': name it FIG.svg or FIG.png",
+			out);
+		return EXIT_USAGE;
+	}
+	return plot_files((const char *const *)argv + optind, argc - optind,
+			  out, &o) ? EXIT_FAIL : EXIT_OK;
+}

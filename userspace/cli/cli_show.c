@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tcpteach show` (one snapshot of /proc/net/tcp_teach, ss-like) and
+ * `tcpteach watch` (the same, refreshed, with a cwnd sparkline).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct filter {
+	long port;		/* -1: any */
+	const char *addr;	/* NULL: any */
+};
+
+static int sock_match(const struct teach_sock *s, const struct filter *flt)
+{
+	char l[64], r[64];
+
+	if (flt->port >= 0 && addr_port(s->field[SF_LOCAL]) != flt->port &&
+	    addr_port(s->field[SF_REMOTE]) != flt->port)
+		return 0;
+	if (!flt->addr)
+		return 1;
+	addr_host(s->field[SF_LOCAL], l, sizeof(l));
+	addr_host(s->field[SF_REMOTE], r, sizeof(r));
+	return strcmp(l, flt->addr) == 0 || strcmp(r, flt->addr) == 0;
+}
+
+/* Read the table; on failure print why (with the fix) and return -1. */
+static int read_socks(struct teach_sock **out)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	int n;
+
+	cli_proc_path(path, sizeof(path), "tcp_teach");
+	n = teach_sock_read(path, out, err, sizeof(err));
+	if (n >= 0)
+		return n;
+	if (errno == ENOENT && access(path, F_OK) != 0)
+		cli_err("%s does not exist: tcp_teach is not loaded; " LOAD_HINT,
+			path);
+	else
+		cli_err("%s", err);
+	return -1;
+}
+
+static int parse_filter_opt(int c, struct filter *flt)
+{
+	unsigned long v;
+
+	if (c == 'p') {
+		if (cli_parse_uint(optarg, 65535, &v)) {
+			cli_err("bad --port '%s': expected 0..65535", optarg);
+			return -1;
+		}
+		flt->port = (long)v;
+	} else {
+		flt->addr = optarg;
+	}
+	return 0;
+}
+
+/* Columns of the default view; -e shows every /proc column. */
+static const int brief_cols[] = {
+	SF_LOCAL, SF_REMOTE, SF_ALGO, SF_PHASE, SF_CWND, SF_SSTHRESH,
+	SF_SND_CWND, SF_MSS, SF_RWND, SF_WND, SF_INFLIGHT, SF_SRTT_US,
+};
+
+static int is_number(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static void print_json(const struct teach_sock *s, int n,
+		       const struct filter *flt)
+{
+	int i, k, first = 1;
+
+	printf("[");
+	for (i = 0; i < n; i++) {
+		if (!sock_match(&s[i], flt))
+			continue;
+		printf("%s\n  {", first ? "" : ",");
+		first = 0;
+		for (k = 0; k < SOCK_NFIELDS; k++) {
+			printf("%s\"%s\": ", k ? ", " : "", sock_field_names[k]);
+			if (is_number(s[i].field[k]))
+				printf("%s", s[i].field[k]);
+			else
+				cli_json_str(stdout, s[i].field[k]);
+		}
+		printf("}");
+	}
+	printf("%s]\n", first ? "" : "\n");
+}
+
+static void print_table(const struct teach_sock *s, int n,
+			const struct filter *flt, int extended)
+{
+	int all[SOCK_NFIELDS], ncols, i, k, w[SOCK_NFIELDS];
+	const int *cols;
+
+	if (extended) {
+		for (k = 0; k < SOCK_NFIELDS; k++)
+			all[k] = k;
+		cols = all;
+		ncols = SOCK_NFIELDS;
+	} else {
+		cols = brief_cols;
+		ncols = (int)(sizeof(brief_cols) / sizeof(brief_cols[0]));
+	}
+	for (k = 0; k < ncols; k++) {
+		w[k] = (int)strlen(sock_field_names[cols[k]]);
+		for (i = 0; i < n; i++) {
+			int l = (int)strlen(s[i].field[cols[k]]);
+
+			if (sock_match(&s[i], flt) && l > w[k])
+				w[k] = l;
+		}
+	}
+	for (k = 0; k < ncols; k++) {
+		if (k == ncols - 1)
+			printf("%s\n", sock_field_names[cols[k]]);
+		else
+			printf("%-*s ", w[k], sock_field_names[cols[k]]);
+	}
+	for (i = 0; i < n; i++) {
+		if (!sock_match(&s[i], flt))
+			continue;
+		for (k = 0; k < ncols; k++) {
+			if (k == ncols - 1)
+				printf("%s\n", s[i].field[cols[k]]);
+			else
+				printf("%-*s ", w[k], s[i].field[cols[k]]);
+		}
+	}
+}
+
+static void show_usage(FILE *f)
+{
+	fputs("usage: tcpteach show [--port P] [--addr A] [-e|--extended] [--json]\n\n"
+	      "One snapshot of the sockets using teach_reno/teach_tahoe in this\n"
+	      "network namespace (/proc/net/tcp_teach), one line per socket.\n"
+	      "  --port P     only sockets whose local or remote port is P\n"
+	      "  --addr A     only sockets whose local or remote address is A\n"
+	      "  -e           every column, counters included\n"
+	      "  --json       a JSON array of objects with every column\n"
+	      "cwnd and ssthresh are the textbook values in segments (ssthresh may\n"
+	      "be 'inf'); snd_cwnd is the kernel's window; rwnd and wnd are bytes.\n",
+	      f);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "extended", no_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct filter flt = { -1, NULL };
+	int c, json = 0, ext = 0, n;
+	struct teach_sock *s;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+p:a:ejh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+		case 'a':
+			if (parse_filter_opt(c, &flt))
+				return EXIT_USAGE;
+			break;
+		case 'e':
+			ext = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			show_usage(stdout);
+			return EXIT_OK;
+		default:
+			show_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_err("show: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	n = read_socks(&s);
+	if (n < 0)
+		return EXIT_FAIL;
+	if (json)
+		print_json(s, n, &flt);
+	else
+		print_table(s, n, &flt, ext);
+	free(s);
+	return EXIT_OK;
+}
+
+/* ---- watch ---- */
+
+#define HIST 32
+#define MAX_FLOWS 64
+
+struct flow_hist {
+	char cookie[64];
+	unsigned int cwnd[HIST];
+	int n;			/* samples stored, <= HIST */
+	int seen;		/* in the last snapshot */
+};
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+static struct flow_hist *hist_get(struct flow_hist *h, int *nh,
+				  const char *cookie)
+{
+	int i;
+
+	for (i = 0; i < *nh; i++)
+		if (strcmp(h[i].cookie, cookie) == 0)
+			return &h[i];
+	if (*nh == MAX_FLOWS) {
+		/* Forget flows that are gone to make room. */
+		int k = 0;
+
+		for (i = 0; i < *nh; i++)
+			if (h[i].seen)
+				h[k++] = h[i];
+		*nh = k;
+		if (k == MAX_FLOWS)
+			return NULL;
+	}
+	memset(&h[*nh], 0, sizeof(h[*nh]));
+	snprintf(h[*nh].cookie, sizeof(h[*nh].cookie), "%s", cookie);
+	return &h[(*nh)++];
+}
+
+static void sparkline(const struct flow_hist *h, int utf8, char *buf,
+		      size_t len)
+{
+	static const char *const blocks[] = {
+		"\u2581", "\u2582", "\u2583", "\u2584",
+		"\u2585", "\u2586", "\u2587", "\u2588",
+	};
+	static const char ascii[] = "_.-~=+*#";
+	unsigned int max = 1;
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->cwnd[i] > max)
+			max = h->cwnd[i];
+	buf[0] = '\0';
+	for (i = 0; i < h->n && off + 4 < len; i++) {
+		unsigned int lvl = h->cwnd[i] * 7 / max;
+
+		if (utf8)
+			off += (size_t)snprintf(buf + off, len - off, "%s",
+						blocks[lvl]);
+		else
+			buf[off++] = ascii[lvl];
+		buf[off] = '\0';
+	}
+}
+
+static void watch_usage(FILE *f)
+{
+	fputs("usage: tcpteach watch [--interval S] [--count N] [--port P] [--addr A]\n\n"
+	      "Live view of the teach_* sockets: phase, cwnd, ssthresh, rwnd,\n"
+	      "in-flight and a sparkline of cwnd over the last 32 samples.\n"
+	      "On a terminal the screen is redrawn every S seconds (default 1);\n"
+	      "otherwise one plain line per socket and sample is printed:\n"
+	      "  time_s local remote algo phase cwnd ssthresh rwnd inflight\n"
+	      "Stops on Ctrl-C or SIGTERM, or after N samples.\n", f);
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct flow_hist hist[MAX_FLOWS];
+	struct filter flt = { -1, NULL };
+	struct sigaction sa;
+	double interval = 1.0;
+	unsigned long count = 0, iter = 0;
+	int c, tty, utf8, nh = 0, rc = EXIT_OK;
+	struct timespec t0, now;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+i:n:p:a:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (cli_parse_seconds(optarg, &interval)) {
+				cli_err("watch: bad --interval '%s': expected seconds > 0, e.g. 0.5",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (cli_parse_uint(optarg, 1000000000, &count)) {
+				cli_err("watch: bad --count '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+		case 'a':
+			if (parse_filter_opt(c, &flt))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			watch_usage(stdout);
+			return EXIT_OK;
+		default:
+			watch_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_err("watch: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	tty = isatty(STDOUT_FILENO);
+	setlocale(LC_CTYPE, "");
+	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	watch_stop = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!tty)
+		printf("time_s local remote algo phase cwnd ssthresh rwnd inflight\n");
+	while (!watch_stop) {
+		struct teach_sock *s;
+		struct timespec ts;
+		double t;
+		int n, i;
+
+		n = read_socks(&s);
+		if (n < 0) {
+			rc = EXIT_FAIL;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		t = (double)(now.tv_sec - t0.tv_sec) +
+		    (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		for (i = 0; i < nh; i++)
+			hist[i].seen = 0;
+		for (i = 0; i < n; i++) {
+			struct flow_hist *h;
+			unsigned long v = 0;
+
+			if (!sock_match(&s[i], &flt))
+				continue;
+			h = hist_get(hist, &nh, s[i].field[SF_COOKIE]);
+			if (!h)
+				continue;
+			h->seen = 1;
+			cli_parse_uint(s[i].field[SF_CWND], 0xffffffffUL, &v);
+			if (h->n == HIST)
+				memmove(h->cwnd, h->cwnd + 1,
+					(HIST - 1) * sizeof(h->cwnd[0]));
+			else
+				h->n++;
+			h->cwnd[h->n - 1] = (unsigned int)v;
+		}
+		if (tty)
+			printf("\033[H\033[2J"
+			       "tcpteach watch  every %.1fs  t=%.1fs  %d socket(s)  Ctrl-C quits\n\n"
+			       "%-22s %-22s %-11s %-13s %6s %8s %8s %8s  %s\n",
+			       interval, t, n, "local", "remote", "algo",
+			       "phase", "cwnd", "ssthresh", "rwnd", "inflight",
+			       "cwnd history");
+		for (i = 0; i < n; i++) {
+			char spark[HIST * 4 + 1];
+			struct flow_hist *h;
+
+			if (!sock_match(&s[i], &flt))
+				continue;
+			if (!tty) {
+				printf("%.2f %s %s %s %s %s %s %s %s\n", t,
+				       s[i].field[SF_LOCAL],
+				       s[i].field[SF_REMOTE],
+				       s[i].field[SF_ALGO],
+				       s[i].field[SF_PHASE],
+				       s[i].field[SF_CWND],
+				       s[i].field[SF_SSTHRESH],
+				       s[i].field[SF_RWND],
+				       s[i].field[SF_INFLIGHT]);
+				continue;
+			}
+			h = hist_get(hist, &nh, s[i].field[SF_COOKIE]);
+			spark[0] = '\0';
+			if (h)
+				sparkline(h, utf8, spark, sizeof(spark));
+			printf("%-22s %-22s %-11s %-13s %6s %8s %8s %8s  %s\n",
+			       s[i].field[SF_LOCAL], s[i].field[SF_REMOTE],
+			       s[i].field[SF_ALGO], s[i].field[SF_PHASE],
+			       s[i].field[SF_CWND], s[i].field[SF_SSTHRESH],
+			       s[i].field[SF_RWND], s[i].field[SF_INFLIGHT],
+			       spark);
+		}
+		free(s);
+		fflush(stdout);
+		if (count && ++iter >= count)
+			break;
+		ts.tv_sec = (time_t)interval;
+		ts.tv_nsec = (long)((interval - (double)ts.tv_sec) * 1e9);
+		/* A signal cuts the sleep short; the loop then ends. */
+		nanosleep(&ts, NULL);
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return rc;
+}

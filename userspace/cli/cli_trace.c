@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tcpteach trace`: follow /proc/net/tcp_teach_events and write the
+ * shared CSV trace (userspace/lib/trace.h), time relative to the first
+ * event written.  The kernel records events only while a reader has the
+ * file open, so start the trace before the transfer.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Handle one complete line; 1 when the count is reached, -1 on error. */
+static int trace_line(const char *line, const char *name,
+		      unsigned long lineno, FILE *out,
+		      const struct trace_opts *o, struct trace_result *res,
+		      unsigned long long *t0, int *have_t0)
+{
+	struct teach_event ev;
+	unsigned long long dropped = 0;
+	char err[256];
+	int rc;
+
+	if (!*line)
+		return 0;
+	rc = teach_event_parse(line, &ev, &dropped, err, sizeof(err));
+	if (rc < 0) {
+		cli_err("%s:%lu: %s", name, lineno, err);
+		return -1;
+	}
+	if (rc == 1) {
+		res->dropped += dropped;
+		return 0;
+	}
+	if (o->port >= 0 && addr_port(ev.local) != o->port &&
+	    addr_port(ev.remote) != o->port)
+		return 0;
+	if (!*have_t0) {
+		*t0 = ev.row.time_us;
+		*have_t0 = 1;
+	}
+	ev.row.time_us = ev.row.time_us >= *t0 ? ev.row.time_us - *t0 : 0;
+	if (trace_write_row(out, &ev.row)) {
+		cli_err("trace: write failed: %s", strerror(errno));
+		return -1;
+	}
+	res->events++;
+	return o->count && res->events >= o->count ? 1 : 0;
+}
+
+int trace_stream(int fd, const char *name, FILE *out,
+		 const struct trace_opts *o, struct trace_result *res)
+{
+	char buf[65536];
+	size_t used = 0;
+	unsigned long lineno = 0;
+	unsigned long long t0 = 0;
+	int have_t0 = 0, rc = 0;
+	double end = o->duration > 0 ? now_s() + o->duration : 0;
+
+	memset(res, 0, sizeof(*res));
+	trace_write_header(out);
+	fflush(out);
+	while (!(o->stop && *o->stop)) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int timeout = 200;
+		ssize_t n;
+		char *p, *nl;
+
+		if (end) {
+			double left = end - now_s();
+
+			if (left <= 0)
+				break;
+			if (left < 0.2)
+				timeout = (int)(left * 1000) + 1;
+		}
+		n = poll(&pfd, 1, timeout);
+		if (n < 0 && errno != EINTR) {
+			cli_err("trace: poll %s: %s", name, strerror(errno));
+			return -1;
+		}
+		if (n <= 0)
+			continue;
+		n = read(fd, buf + used, sizeof(buf) - 1 - used);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			cli_err("trace: read %s: %s", name, strerror(errno));
+			return -1;
+		}
+		if (n == 0)	/* a recorded file: its end */
+			break;
+		used += (size_t)n;
+		buf[used] = '\0';
+		p = buf;
+		while ((nl = strchr(p, '\n'))) {
+			*nl = '\0';
+			rc = trace_line(p, name, ++lineno, out, o, res, &t0,
+					&have_t0);
+			p = nl + 1;
+			if (rc)
+				break;
+		}
+		used -= (size_t)(p - buf);
+		memmove(buf, p, used);
+		fflush(out);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return 0;
+		if (used == sizeof(buf) - 1) {
+			cli_err("%s:%lu: line too long", name, lineno + 1);
+			return -1;
+		}
+	}
+	if (used) {	/* a last line without newline (recorded files) */
+		buf[used] = '\0';
+		if (trace_line(buf, name, ++lineno, out, o, res, &t0,
+			       &have_t0) < 0)
+			return -1;
+	}
+	fflush(out);
+	return 0;
+}
+
+static volatile int trace_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	trace_stop = 1;
+}
+
+static void trace_usage(FILE *f)
+{
+	fputs("usage: tcpteach trace [-o FILE] [--port P] [--duration S] [--count N]\n\n"
+	      "Record the window events of the teach_* sockets in this network\n"
+	      "namespace (/proc/net/tcp_teach_events) as the shared CSV trace:\n"
+	      "  " TRACE_CSV_HEADER "\n"
+	      "time_us is relative to the first event written.  Events are only\n"
+	      "recorded while a reader is attached: start the trace first.\n"
+	      "  -o FILE        write to FILE (default: standard output)\n"
+	      "  --port P       only connections with local or remote port P\n"
+	      "  --duration S   stop after S seconds (default: Ctrl-C/SIGTERM)\n"
+	      "  --count N      stop after N events\n"
+	      "At the end, the number of events and of events the kernel dropped\n"
+	      "(reader too slow) is printed on standard error.\n", f);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trace_opts o = { .port = -1, .stop = &trace_stop };
+	const char *outname = NULL;
+	char path[PATH_MAX];
+	struct trace_result res;
+	struct sigaction sa;
+	unsigned long v;
+	FILE *out = stdout;
+	int c, fd, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+o:p:d:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			outname = optarg;
+			break;
+		case 'p':
+			if (cli_parse_uint(optarg, 65535, &v)) {
+				cli_err("trace: bad --port '%s': expected 0..65535",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o.port = (long)v;
+			break;
+		case 'd':
+			if (cli_parse_seconds(optarg, &o.duration)) {
+				cli_err("trace: bad --duration '%s': expected seconds > 0",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (cli_parse_uint(optarg, 0xffffffffUL, &o.count) ||
+			    !o.count) {
+				cli_err("trace: bad --count '%s': expected a number > 0",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			trace_usage(stdout);
+			return EXIT_OK;
+		default:
+			trace_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_err("trace: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	cli_proc_path(path, sizeof(path), "tcp_teach_events");
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			cli_err("trace: %s does not exist: tcp_teach is not loaded; "
+				LOAD_HINT, path);
+		else if (errno == EACCES || errno == EPERM)
+			cli_err("trace: %s: %s: reading the event stream needs root (try sudo)",
+				path, strerror(errno));
+		else
+			cli_err("trace: %s: %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (outname) {
+		out = fopen(outname, "w");
+		if (!out) {
+			cli_err("trace: cannot write %s: %s", outname,
+				strerror(errno));
+			close(fd);
+			return EXIT_FAIL;
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	trace_stop = 0;
+	rc = trace_stream(fd, path, out, &o, &res);
+	close(fd);
+	if (out != stdout && fclose(out)) {
+		cli_err("trace: writing %s: %s", outname, strerror(errno));
+		rc = -1;
+	}
+	fprintf(stderr, "tcpteach: trace: %llu events written to %s, %llu dropped%s\n",
+		res.events, outname ? outname : "stdout", res.dropped,
+		res.dropped ? " (reader too slow: raise events_size or use --port)" :
+		"");
+	return rc ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Small helpers shared by the tcpteach subcommands. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcpteach: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+const char *cli_proc_path(char *buf, size_t len, const char *name)
+{
+	const char *dir = getenv("TCPTEACH_PROC_DIR");
+
+	snprintf(buf, len, "%s/%s", dir && *dir ? dir : "/proc/net", name);
+	return buf;
+}
+
+const char *cli_sys_path(char *buf, size_t len, const char *name)
+{
+	const char *dir = getenv("TCPTEACH_SYS_DIR");
+
+	snprintf(buf, len, "%s/%s", dir && *dir ? dir : "/sys/module/tcp_teach",
+		 name);
+	return buf;
+}
+
+int cli_read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+int cli_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	size_t len = strlen(s);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+int cli_self_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+int cli_which(const char *prog, char *buf, size_t len)
+{
+	const char *path = getenv("PATH");
+	const char *p, *end;
+
+	if (strchr(prog, '/')) {
+		snprintf(buf, len, "%s", prog);
+		return access(buf, X_OK) == 0;
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	for (p = path; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		if (end == p)
+			continue;
+		snprintf(buf, len, "%.*s/%s", (int)(end - p), p, prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int cli_run(int netns_fd, int quiet, const char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0)
+			_exit(126);
+		if (quiet) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 1e6)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+int cli_algo_available(const char *algo)
+{
+	char avail[1024];
+
+	if (cli_read_file("/proc/sys/net/ipv4/tcp_available_congestion_control",
+			  avail, sizeof(avail)))
+		return 0;
+	return word_in(avail, algo);
+}
+
+void cli_print_available(void)
+{
+	char avail[1024] = "";
+
+	cli_read_file("/proc/sys/net/ipv4/tcp_available_congestion_control",
+		      avail, sizeof(avail));
+	fprintf(stderr, "tcpteach: available algorithms: %s", avail);
+	if (!word_in(avail, "teach_reno"))
+		fprintf(stderr, "%s" TEACH_ALGOS " (module tcp_teach)",
+			*avail ? " " : "");
+	fputc('\n', stderr);
+}
+
+int cli_load_module(void)
+{
+	static const char *const modprobe[] = { "modprobe", "tcp_teach", NULL };
+	char dir[PATH_MAX], ko[PATH_MAX + 32];
+	const char *insmod[] = { "insmod", ko, NULL };
+
+	if (access("/sys/module/tcp_teach", F_OK) == 0)
+		return 0;
+	if (cli_run(-1, 1, modprobe) == 0)
+		return 0;
+	/* A build tree: build/tcpteach next to ../tcp_teach.ko. */
+	if (cli_self_dir(dir, sizeof(dir)) == 0) {
+		snprintf(ko, sizeof(ko), "%s/../tcp_teach.ko", dir);
+		if (access(ko, R_OK) == 0 && cli_run(-1, 1, insmod) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
