@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tcpteach ttp recv|send` (the teaching transport over UDP) and
+ * `tcpteach sim` (a whole transfer over the simulated link).
+ */
+#include "ttp/ttp_cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "teach_cc.h"
+#include "lib/trace.h"
+#include "ttp/pcap.h"
+#include "ttp/sim.h"
+#include "ttp/udp.h"
+
+#define EXIT_USAGE 2
+
+static const char ttp_usage[] =
+"usage: tcpteach ttp recv [--port P] [-o FILE] [options]\n"
+"       tcpteach ttp send FILE HOST:PORT [--mode saw|gbn]\n"
+"                         [--cc tahoe|reno|none] [--trace CSV] [--pcap FILE]\n"
+"\n"
+"The teaching transport: the slides' TCP (handshake, sliding window,\n"
+"flow control, slow start, fast retransmit, FIN) in userspace, its\n"
+"segments carried in UDP datagrams.  recv writes exactly the bytes it\n"
+"received; both sides exit non-zero when the transfer cannot complete.\n"
+"\n"
+"options:\n"
+"  --port P        recv: UDP port to listen on (default 5001; 0 = any)\n"
+"  -o FILE         recv: write the data here (default '-' = stdout)\n"
+"  --mode M        saw (stop-and-wait) or gbn (sliding window, default)\n"
+"  --cc ALGO       reno (default), tahoe or none\n"
+"  --mss BYTES     largest segment payload (default 1460; up to 65455)\n"
+"  --rwnd BYTES    receive/send buffer (default 4194304)\n"
+"  --no-wscale     the slides' 16-bit window only (at most 65535 bytes)\n"
+"  --trace CSV     window events as CSV (same columns as the kernel)\n"
+"  --pcap FILE     record every segment as IPv4/TCP (tshark, wireshark)\n"
+"  --timeout S     recv: give up when the sender is silent S seconds\n"
+"  -q, --quiet     no summary\n";
+
+static const char sim_usage[] =
+"usage: tcpteach sim [--loss R] [--rtt MS] [--rate MBIT] [--drop N,...]\n"
+"                    [--cc tahoe|reno|none] [--mode saw|gbn] [--size BYTES]\n"
+"                    [--seed N] [--trace CSV]\n"
+"\n"
+"One whole transfer through a simulated, deterministic link (same seed,\n"
+"same result), using the same congestion-control core as the kernel\n"
+"module.  Prints a summary; --trace writes the window events.\n"
+"\n"
+"options:\n"
+"  --loss R        random loss per segment, 0..1 or a percentage (5%%)\n"
+"  --rtt MS        round-trip time in milliseconds (default 100)\n"
+"  --rate MBIT     bottleneck rate in Mbit/s (default 0 = none)\n"
+"  --queue N       bottleneck queue limit in packets (default 100)\n"
+"  --drop N,...    drop exactly these data segments (1 = the first sent)\n"
+"  --dup R --reorder R --corrupt R   duplication, reordering, bit errors\n"
+"  --cc ALGO       reno (default), tahoe or none\n"
+"  --mode M        gbn (default) or saw\n"
+"  --size BYTES    bytes to transfer (default 200000; k/M suffixes)\n"
+"  --mss BYTES     segment payload (default 1460)\n"
+"  --rwnd BYTES    receiver buffer (default 65535, the 16-bit window)\n"
+"  --ssthresh B    initial ssthresh in bytes (default 65536; 0 = none)\n"
+"  --seed N        random seed (default 1)\n"
+"  --syn-flood N   also send N spoofed SYNs at the receiver\n"
+"  --trace CSV     window events as CSV ('-' = stdout)\n"
+"  --pcap FILE     record every segment as IPv4/TCP\n"
+"  -q, --quiet     no summary\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg,
+		       const char *fix)
+{
+	fprintf(stderr, "tcpteach %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n  fix: %s (see 'tcpteach %s --help')\n", fix,
+		cmd);
+	return EXIT_USAGE;
+}
+
+static int parse_algo(const char *s, enum teach_algo *a)
+{
+	if (!strcmp(s, "reno"))
+		*a = TEACH_RENO;
+	else if (!strcmp(s, "tahoe"))
+		*a = TEACH_TAHOE;
+	else if (!strcmp(s, "none"))
+		*a = TEACH_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_mode(const char *s, enum ttp_mode *m)
+{
+	if (!strcmp(s, "gbn"))
+		*m = TTP_MODE_GBN;
+	else if (!strcmp(s, "saw"))
+		*m = TTP_MODE_SAW;
+	else
+		return -1;
+	return 0;
+}
+
+/* A non-negative integer with an optional k/M/G suffix (powers of 10). */
+static int parse_size(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		x *= 1000, end++;
+	else if (*end == 'M')
+		x *= 1000000, end++;
+	else if (*end == 'G')
+		x *= 1000000000, end++;
+	if (*end || x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* A probability: 0..1, or a percentage "5%". */
+static int parse_prob(const char *s, double *p)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	if (*end == '%') {
+		x /= 100;
+		end++;
+	}
+	if (*end || !(x >= 0 && x <= 1))
+		return -1;
+	*p = x;
+	return 0;
+}
+
+static void summary(FILE *f, const char *what, uint64_t bytes,
+		    uint64_t dur_us, const struct ttp_stats *st)
+{
+	double secs = dur_us / 1e6;
+
+	fprintf(f, "%s: %llu bytes in %.3f s, goodput %.2f Mbit/s\n", what,
+		(unsigned long long)bytes, secs,
+		secs > 0 ? bytes * 8 / secs / 1e6 : 0.0);
+	fprintf(f, "  segments sent %llu (data %llu), received %llu, "
+		"dropped %llu\n",
+		(unsigned long long)st->segs_out,
+		(unsigned long long)st->data_segs_out,
+		(unsigned long long)st->segs_in,
+		(unsigned long long)st->dropped);
+	fprintf(f, "  retransmissions %llu, timeouts %llu, "
+		"fast retransmits %llu, dupacks %llu, window events %llu\n",
+		(unsigned long long)st->retransmits,
+		(unsigned long long)st->timeouts,
+		(unsigned long long)st->fast_retransmits,
+		(unsigned long long)st->dupacks_in,
+		(unsigned long long)st->events);
+}
+
+static FILE *open_trace(const char *cmd, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+
+	if (!f) {
+		fprintf(stderr, "tcpteach %s: cannot write trace '%s': %s\n"
+			"  fix: give a writable path to --trace\n", cmd, path,
+			strerror(errno));
+		return NULL;
+	}
+	trace_write_header(f);
+	return f;
+}
+
+static int close_trace(FILE *f)
+{
+	if (!f)
+		return 0;
+	if (f == stdout)
+		return fflush(f);
+	return fclose(f);
+}
+
+enum {
+	OPT_PORT = 256, OPT_MODE, OPT_CC, OPT_MSS, OPT_RWND, OPT_NOWS,
+	OPT_TRACE, OPT_PCAP, OPT_TIMEOUT, OPT_LOSS, OPT_RTT, OPT_RATE,
+	OPT_QUEUE, OPT_DROP, OPT_DUP, OPT_REORDER, OPT_CORRUPT, OPT_SIZE,
+	OPT_SEED, OPT_FLOOD, OPT_SSTHRESH, OPT_HELP,
+};
+
+/* ---- tcpteach ttp ----------------------------------------------------- */
+
+static int split_hostport(char *s, const char **host, uint16_t *port)
+{
+	char *colon = strrchr(s, ':');
+	uint64_t p;
+
+	if (!colon || colon == s)
+		return -1;
+	*colon = '\0';
+	if (parse_size(colon + 1, 65535, &p) || p == 0)
+		return -1;
+	*host = s;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static void announce(void *ctx, uint16_t port)
+{
+	(void)ctx;
+	fprintf(stderr, "ttp recv: listening on UDP port %u\n", port);
+}
+
+int ttp_cmd_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "cc", required_argument, NULL, OPT_CC },
+		{ "mss", required_argument, NULL, OPT_MSS },
+		{ "rwnd", required_argument, NULL, OPT_RWND },
+		{ "no-wscale", no_argument, NULL, OPT_NOWS },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ttp_udp_opts o;
+	struct ttp_xfer_result r;
+	struct ttp_pcap pcap;
+	const char *out = "-", *trace = NULL, *pcap_path = NULL, *host = NULL;
+	uint64_t port = 5001, v;
+	uint16_t dport = 0;
+	int ch, rc, recv;
+	FILE *tf = NULL;
+
+	ttp_udp_opts_default(&o);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(ttp_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))
+		return usage_error("ttp", "unknown subcommand '%s'", argv[1],
+				   "use 'tcpteach ttp send' or "
+				   "'tcpteach ttp recv'");
+	recv = !strcmp(argv[1], "recv");
+	argc--;
+	argv++;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+o:qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_PORT:
+			if (parse_size(optarg, 65535, &port))
+				return usage_error("ttp", "bad port '%s'",
+						   optarg,
+						   "give --port 0..65535");
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case OPT_MODE:
+			if (parse_mode(optarg, &o.mode))
+				return usage_error("ttp", "unknown mode '%s'",
+						   optarg,
+						   "use --mode saw or gbn");
+			break;
+		case OPT_CC:
+			if (parse_algo(optarg, &o.algo))
+				return usage_error("ttp",
+						   "unknown algorithm '%s'",
+						   optarg, "use --cc tahoe, "
+						   "reno or none");
+			break;
+		case OPT_MSS:
+			if (parse_size(optarg, TTP_SEG_MAX - TTP_HDR_MAX, &v) ||
+			    v < 64)
+				return usage_error("ttp", "bad MSS '%s'",
+						   optarg,
+						   "give --mss 64..65455");
+			o.mss = (uint32_t)v;
+			break;
+		case OPT_RWND:
+			if (parse_size(optarg, 1u << 30, &v) || v < 1)
+				return usage_error("ttp", "bad size '%s'",
+						   optarg, "give --rwnd "
+						   "1..1073741824 bytes");
+			o.rcvbuf = o.sndbuf = (uint32_t)v;
+			break;
+		case OPT_NOWS:
+			o.wscale = -1;
+			break;
+		case OPT_TRACE:
+			trace = optarg;
+			break;
+		case OPT_PCAP:
+			pcap_path = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_size(optarg, 86400, &v) || v < 1)
+				return usage_error("ttp", "bad timeout '%s'",
+						   optarg, "give --timeout "
+						   "1..86400 seconds");
+			o.idle_timeout_us = v * 1000000;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			fputs(ttp_usage, stdout);
+			return 0;
+		default:
+			return usage_error("ttp", "unknown option '%s'",
+					   argv[optind - 1],
+					   "see the options below --help");
+		}
+	}
+	if (o.wscale >= 0) {
+		o.wscale = 0;
+		while (o.wscale < TTP_WSCALE_MAX &&
+		       (65535u << o.wscale) < o.rcvbuf)
+			o.wscale++;
+	}
+	if (recv && optind != argc)
+		return usage_error("ttp", "unexpected argument '%s'",
+				   argv[optind], "recv takes only options");
+	if (!recv && argc - optind != 2)
+		return usage_error("ttp", "send needs %s", "FILE HOST:PORT",
+				   "tcpteach ttp send FILE HOST:PORT");
+	if (!recv && split_hostport(argv[optind + 1], &host, &dport))
+		return usage_error("ttp", "bad destination '%s'",
+				   argv[optind + 1],
+				   "give HOST:PORT, e.g. 127.0.0.1:5001");
+	if (trace && !(tf = open_trace("ttp", trace)))
+		return 1;
+	o.trace = tf;
+	if (pcap_path) {
+		if (ttp_pcap_open(&pcap, pcap_path)) {
+			fprintf(stderr, "tcpteach ttp: cannot write '%s': %s\n"
+				"  fix: give a writable path to --pcap\n",
+				pcap_path, strerror(errno));
+			close_trace(tf);
+			return 1;
+		}
+		o.pcap = &pcap;
+	}
+	if (recv)
+		rc = ttp_udp_recv((uint16_t)port, out, &o, &r,
+				  o.quiet ? NULL : announce, NULL);
+	else
+		rc = ttp_udp_send(argv[optind], host, dport, &o, &r);
+	if (o.pcap && ttp_pcap_close(o.pcap) && !rc) {
+		fprintf(stderr, "tcpteach ttp: writing '%s' failed\n",
+			pcap_path);
+		rc = -1;
+	}
+	if (close_trace(tf) && !rc) {
+		fprintf(stderr, "tcpteach ttp: writing '%s' failed\n", trace);
+		rc = -1;
+	}
+	if (!o.quiet)
+		summary(stderr, recv ? "ttp recv" : "ttp send", r.bytes,
+			r.duration_us, &r.st);
+	if (rc) {
+		fprintf(stderr, "tcpteach ttp %s: %s\n",
+			recv ? "recv" : "send", r.err[0] ? r.err : "failed");
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- tcpteach sim ---------------------------------------------------- */
+
+struct verify {
+	const uint8_t *data;
+	size_t off;
+	int bad;
+};
+
+static void check_data(void *ctx, const uint8_t *p, size_t n)
+{
+	struct verify *v = ctx;
+
+	if (memcmp(v->data + v->off, p, n))
+		v->bad = 1;
+	v->off += n;
+}
+
+static int parse_drops(const char *s, struct ttp_link_cfg *l)
+{
+	char *end;
+	unsigned long x;
+
+	l->ndrops = 0;
+	while (*s) {
+		if (*s < '0' || *s > '9' || l->ndrops == TTP_SIM_MAX_DROPS)
+			return -1;
+		errno = 0;
+		x = strtoul(s, &end, 10);
+		if (errno || x < 1 || x > 0xffffffffUL ||
+		    (*end && *end != ','))
+			return -1;
+		l->drops[l->ndrops++] = (uint32_t)x;
+		s = *end ? end + 1 : end;
+	}
+	return l->ndrops ? 0 : -1;
+}
+
+static void csv_row(void *ctx, const struct trace_row *row)
+{
+	trace_write_row(ctx, row);
+}
+
+int sim_cmd_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "loss", required_argument, NULL, OPT_LOSS },
+		{ "rtt", required_argument, NULL, OPT_RTT },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "queue", required_argument, NULL, OPT_QUEUE },
+		{ "drop", required_argument, NULL, OPT_DROP },
+		{ "dup", required_argument, NULL, OPT_DUP },
+		{ "reorder", required_argument, NULL, OPT_REORDER },
+		{ "corrupt", required_argument, NULL, OPT_CORRUPT },
+		{ "cc", required_argument, NULL, OPT_CC },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "mss", required_argument, NULL, OPT_MSS },
+		{ "rwnd", required_argument, NULL, OPT_RWND },
+		{ "ssthresh", required_argument, NULL, OPT_SSTHRESH },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "syn-flood", required_argument, NULL, OPT_FLOOD },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ttp_sim_cfg c;
+	struct ttp_sim_result r;
+	struct ttp_pcap pcap;
+	struct verify ver = { 0 };
+	struct ttp_rng rng;
+	const char *trace = NULL, *pcap_path = NULL;
+	uint64_t v, size = 200000, rtt_ms = 100, rate = 0;
+	double loss = 0;
+	uint8_t *data;
+	FILE *tf = NULL;
+	int ch, quiet = 0, rc;
+	size_t i;
+
+	ttp_sim_cfg_default(&c);
+	c.fwd.queue_limit = c.rev.queue_limit = 100;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_LOSS:
+			if (parse_prob(optarg, &loss))
+				return usage_error("sim", "bad loss rate '%s'",
+						   optarg, "give --loss 0..1 "
+						   "or a percentage like 5%");
+			break;
+		case OPT_RTT:
+			if (parse_size(optarg, 600000, &rtt_ms))
+				return usage_error("sim", "bad RTT '%s'",
+						   optarg, "give --rtt "
+						   "0..600000 milliseconds");
+			break;
+		case OPT_RATE:
+			if (parse_size(optarg, 100000, &rate))
+				return usage_error("sim", "bad rate '%s'",
+						   optarg, "give --rate 0..100000 "
+						   "Mbit/s (0 = unlimited)");
+			break;
+		case OPT_QUEUE:
+			if (parse_size(optarg, 100000, &v) || v < 1)
+				return usage_error("sim", "bad queue '%s'",
+						   optarg, "give --queue "
+						   "1..100000 packets");
+			c.fwd.queue_limit = c.rev.queue_limit = (uint32_t)v;
+			break;
+		case OPT_DROP:
+			if (parse_drops(optarg, &c.fwd))
+				return usage_error("sim", "bad drop list '%s'",
+						   optarg, "give data segment "
+						   "numbers >= 1 like "
+						   "--drop 7,20 (at most 64)");
+			break;
+		case OPT_DUP:
+			if (parse_prob(optarg, &c.fwd.dup))
+				return usage_error("sim", "bad rate '%s'",
+						   optarg, "give --dup 0..1");
+			c.rev.dup = c.fwd.dup;
+			break;
+		case OPT_REORDER:
+			if (parse_prob(optarg, &c.fwd.reorder))
+				return usage_error("sim", "bad rate '%s'",
+						   optarg,
+						   "give --reorder 0..1");
+			break;
+		case OPT_CORRUPT:
+			if (parse_prob(optarg, &c.fwd.corrupt))
+				return usage_error("sim", "bad rate '%s'",
+						   optarg,
+						   "give --corrupt 0..1");
+			c.rev.corrupt = c.fwd.corrupt;
+			break;
+		case OPT_CC:
+			if (parse_algo(optarg, &c.client.algo))
+				return usage_error("sim",
+						   "unknown algorithm '%s'",
+						   optarg, "use --cc tahoe, "
+						   "reno or none");
+			break;
+		case OPT_MODE:
+			if (parse_mode(optarg, &c.client.mode))
+				return usage_error("sim", "unknown mode '%s'",
+						   optarg,
+						   "use --mode saw or gbn");
+			break;
+		case OPT_SIZE:
+			if (parse_size(optarg, 1ull << 31, &size))
+				return usage_error("sim", "bad size '%s'",
+						   optarg, "give --size 0..2G "
+						   "bytes (k, M, G allowed)");
+			break;
+		case OPT_MSS:
+			if (parse_size(optarg, 65000, &v) || v < 64)
+				return usage_error("sim", "bad MSS '%s'",
+						   optarg,
+						   "give --mss 64..65000");
+			c.client.mss = c.server.mss = (uint32_t)v;
+			break;
+		case OPT_RWND:
+			if (parse_size(optarg, 65535, &v) || v < 1)
+				return usage_error("sim", "bad window '%s'",
+						   optarg, "give --rwnd "
+						   "1..65535 bytes");
+			c.server.rcvbuf = (uint32_t)v;
+			break;
+		case OPT_SSTHRESH:
+			if (parse_size(optarg, 1u << 30, &v))
+				return usage_error("sim", "bad ssthresh '%s'",
+						   optarg, "give --ssthresh "
+						   "bytes (0 = unlimited)");
+			c.client.ssthresh_bytes = (uint32_t)v;
+			break;
+		case OPT_SEED:
+			if (parse_size(optarg, UINT64_MAX, &c.seed))
+				return usage_error("sim", "bad seed '%s'",
+						   optarg,
+						   "give a non-negative number");
+			break;
+		case OPT_FLOOD:
+			if (parse_size(optarg, 100000000, &c.syn_flood))
+				return usage_error("sim", "bad count '%s'",
+						   optarg, "give --syn-flood "
+						   "0..100000000");
+			break;
+		case OPT_TRACE:
+			trace = optarg;
+			break;
+		case OPT_PCAP:
+			pcap_path = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			fputs(sim_usage, stdout);
+			return 0;
+		default:
+			return usage_error("sim", "unknown option '%s'",
+					   argv[optind - 1],
+					   "see the options below --help");
+		}
+	}
+	if (optind != argc)
+		return usage_error("sim", "unexpected argument '%s'",
+				   argv[optind], "sim takes only options");
+	c.fwd.loss = c.rev.loss = loss;
+	c.fwd.delay_us = c.rev.delay_us = rtt_ms * 1000 / 2;
+	c.fwd.rate_bps = c.rev.rate_bps = rate * 1000000;
+	data = malloc(size ? size : 1);
+	if (!data) {
+		fprintf(stderr, "tcpteach sim: out of memory for %llu bytes\n"
+			"  fix: give a smaller --size\n",
+			(unsigned long long)size);
+		return 1;
+	}
+	rng.s = c.seed;
+	for (i = 0; i < size; i++)
+		data[i] = (uint8_t)ttp_rng_next(&rng);
+	c.data = data;
+	c.size = size;
+	ver.data = data;
+	c.on_data = check_data;
+	c.data_ctx = &ver;
+	if (trace) {
+		tf = open_trace("sim", trace);
+		if (!tf) {
+			free(data);
+			return 1;
+		}
+		c.client.on_event = csv_row;
+		c.client.event_ctx = tf;
+	}
+	if (pcap_path) {
+		if (ttp_pcap_open(&pcap, pcap_path)) {
+			fprintf(stderr, "tcpteach sim: cannot write '%s': %s\n"
+				"  fix: give a writable path to --pcap\n",
+				pcap_path, strerror(errno));
+			close_trace(tf);
+			free(data);
+			return 1;
+		}
+		c.pcap = &pcap;
+	}
+	rc = ttp_sim_run(&c, &r);
+	if (c.pcap)
+		ttp_pcap_close(c.pcap);
+	close_trace(tf);
+	free(data);
+	if (!quiet) {
+		summary(trace && !strcmp(trace, "-") ? stderr : stdout,
+			"sim", r.delivered, r.duration_us, &r.client);
+		fprintf(trace && !strcmp(trace, "-") ? stderr : stdout,
+			"  link: %llu lost, %llu dropped as scripted, "
+			"%llu queue drops, %llu duplicated, %llu reordered, "
+			"%llu corrupted; integrity %s\n",
+			(unsigned long long)(r.fwd.lost + r.rev.lost),
+			(unsigned long long)r.fwd.scripted_drops,
+			(unsigned long long)(r.fwd.queue_drops +
+					     r.rev.queue_drops),
+			(unsigned long long)(r.fwd.duplicated +
+					     r.rev.duplicated),
+			(unsigned long long)r.fwd.reordered,
+			(unsigned long long)(r.fwd.corrupted +
+					     r.rev.corrupted),
+			ver.bad ? "FAILED" : "ok (every byte as sent)");
+	}
+	if (rc || ver.bad) {
+		fprintf(stderr, "tcpteach sim: %s\n",
+			ver.bad ? "received data differs from sent data" :
+			r.err);
+		return 1;
+	}
+	return 0;
+}
