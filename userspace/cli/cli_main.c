@@ -8,10 +8,7 @@
 
 #include <string.h>
 
-#if __has_include("ttp/ttp_cmd.h")
 #include "ttp/ttp_cmd.h"
-#define HAVE_TTP 1
-#endif
 
 static const struct {
 	const char *name;
@@ -48,26 +45,12 @@ static void usage(FILE *f)
 
 int cmd_ttp(int argc, char **argv)
 {
-#ifdef HAVE_TTP
 	return ttp_cmd_main(argc, argv);
-#else
-	(void)argc;
-	(void)argv;
-	cli_err("ttp: the teaching transport is not built into this binary");
-	return EXIT_FAIL;
-#endif
 }
 
 int cmd_sim(int argc, char **argv)
 {
-#ifdef HAVE_TTP
 	return sim_cmd_main(argc, argv);
-#else
-	(void)argc;
-	(void)argv;
-	cli_err("sim: the teaching transport is not built into this binary");
-	return EXIT_FAIL;
-#endif
 }
 
 int tcpteach_main(int argc, char **argv)

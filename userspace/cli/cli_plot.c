@@ -36,6 +36,7 @@ struct plot_data {
 	int nfiles;
 	struct flow *flows;
 	int nflows;
+	double xmax;		/* the same time axis for every panel */
 };
 
 static void free_data(struct plot_data *d)
@@ -346,9 +347,9 @@ static void flow_title(FILE *s, const struct plot_data *d,
 }
 
 /* One panel: one flow (phases shaded) or, when @nf > 1, several. */
-static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
-		       const struct flow *const *fl, int nf, int rounds,
-		       int fidx)
+static int panel(FILE *s, FILE *pl, const char *dir,
+		 const struct plot_data *d, const struct flow *const *fl,
+		 int nf, int rounds, int fidx)
 {
 	char path[PATH_MAX], evto[PATH_MAX], evfr[PATH_MAX];
 	unsigned int *round = NULL;
@@ -364,12 +365,15 @@ static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
 		if (flow_ymax(fl[k]) > ymax)
 			ymax = flow_ymax(fl[k]);
 	fprintf(s, "set yrange [0:%.0f]\n", ymax);
+	if (rounds)
+		fputs("set xrange [0:*]\n", s);
+	else
+		fprintf(s, "set xrange [0:%.3f]\n", d->xmax);
 	if (nf == 1)
 		flow_title(s, d, fl[0], rounds ? "  over rounds" : "");
 	else
 		fprintf(s, "set title '%d flows%s'\n", nf,
 			rounds ? " over rounds" : "");
-	fputs("plot ", s);
 	for (k = 0; k < nf; k++) {
 		const struct flow *f = fl[k];
 		const char *col = nf == 1 ? flow_color[0] :
@@ -410,28 +414,28 @@ static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
 			snprintf(name, sizeof(name), "%s %llu ", f->algo,
 				 f->id);
 		if (k)
-			fputs(", \\\n     ", s);
-		fprintf(s, "'%s' using 1:2 with %s lw 2.5 lc rgb '%s' title '%scwnd'",
+			fputs(", \\\n     ", pl);
+		fprintf(pl, "'%s' using 1:2 with %s lw 2.5 lc rgb '%s' title '%scwnd'",
 			path, rounds ? "linespoints pt 7 ps 0.6" : "steps",
 			col, name);
-		fprintf(s, ", \\\n     '%s' using 1:3 with %s lw 1.8 dt 2 lc rgb '%s' title '%sssthresh'",
+		fprintf(pl, ", \\\n     '%s' using 1:3 with %s lw 1.8 dt 2 lc rgb '%s' title '%sssthresh'",
 			path, rounds ? "lines" : "steps",
 			nf == 1 ? "#c0392b" : col, name);
 		if (nf == 1)
-			fprintf(s, ", \\\n     '%s' using 1:4 with steps lw 1 lc rgb '#999999' title 'kernel snd_cwnd'",
+			fprintf(pl, ", \\\n     '%s' using 1:4 with steps lw 1 lc rgb '#999999' title 'kernel snd_cwnd'",
 				path);
 		if (nf == 1 || k == 0)
-			fprintf(s, ", \\\n     '%s' using 1:5 with steps lw 1.5 dt 3 lc rgb '#2e7d32' title '%srwnd/mss'",
+			fprintf(pl, ", \\\n     '%s' using 1:5 with steps lw 1.5 dt 3 lc rgb '#2e7d32' title '%srwnd/mss'",
 				path, name);
-		fprintf(s, ", \\\n     '%s' using 1:2 with points pt 7 ps 1.4 lc rgb '#d62728' title '%s'",
+		fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 7 ps 1.4 lc rgb '#d62728' title '%s'",
 			evto, nto > 0 && (nf == 1 || k == 0) ? "timeout" : "");
-		fprintf(s, ", \\\n     '%s' using 1:2 with points pt 9 ps 1.4 lc rgb '#ff7f0e' title '%s'",
+		fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 9 ps 1.4 lc rgb '#ff7f0e' title '%s'",
 			evfr, nfr > 0 && (nf == 1 || k == 0) ? "fast retransmit" : "");
 		/* Labels only while they stay readable. */
 		if (nto + nfr <= 12) {
-			fprintf(s, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#d62728' notitle",
+			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#d62728' notitle",
 				evto);
-			fprintf(s, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#b35900' notitle",
+			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#b35900' notitle",
 				evfr);
 		}
 	}
@@ -439,16 +443,40 @@ static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
 		int ph;
 
 		for (ph = 0; ph < TEACH_NR_PHASES; ph++)
-			fprintf(s, ", \\\n     keyentry with boxes fs solid 1.0 fc rgb '%s' title '%s'",
+			fprintf(pl, ", \\\n     keyentry with boxes fs solid 1.0 fc rgb '%s' title '%s'",
 				phase_color[ph], phase_label[ph]);
 	}
-	fputc('\n', s);
+	fputc('\n', pl);
 	free(round);
 	return 0;
 io:
 	cli_err("plot: cannot write %s: %s", path, strerror(errno));
 	free(round);
 	return -1;
+}
+
+static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
+		       const struct flow *const *fl, int nf, int rounds,
+		       int fidx)
+{
+	char *plot = NULL;
+	size_t plen = 0;
+	FILE *pl;
+	int rc;
+
+	/* The shading must precede "plot": collect the plot clauses apart. */
+	pl = open_memstream(&plot, &plen);
+	if (!pl)
+		return -1;
+	rc = panel(s, pl, dir, d, fl, nf, rounds, fidx);
+	if (fclose(pl))
+		rc = -1;
+	if (!rc) {
+		fputs("plot ", s);
+		fwrite(plot, 1, plen, s);
+	}
+	free(plot);
+	return rc;
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag,
@@ -470,7 +498,7 @@ static int is_ext(const char *name, const char *ext)
 int plot_files(const char *const *files, int nfiles, const char *out,
 	       const struct plot_opts *o)
 {
-	struct plot_data d = { files, nfiles, NULL, 0 };
+	struct plot_data d = { files, nfiles, NULL, 0, 0 };
 	char dir[] = "/tmp/tcpteach-plot.XXXXXX";
 	char gp[PATH_MAX], script[PATH_MAX], errf[PATH_MAX], tmp[PATH_MAX];
 	const char *argv[] = { gp, script, NULL };
@@ -524,8 +552,14 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 		fclose(s);
 		goto clean;
 	}
-	for (i = 0; i < d.nflows; i++)
-		fl[i] = &d.flows[i];
+	for (i = 0; i < d.nflows; i++) {
+		const struct flow *f = &d.flows[i];
+
+		fl[i] = f;
+		if (secs(f->rows[f->n - 1].time_us) > d.xmax)
+			d.xmax = secs(f->rows[f->n - 1].time_us);
+	}
+	d.xmax = d.xmax * 1.02 + 0.001;
 	for (i = 0; i < rows; i++) {
 		const struct flow *const *p = o->overlay ? fl : &fl[i];
 		int nf = o->overlay ? d.nflows : 1;

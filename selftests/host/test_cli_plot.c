@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `tcpteach plot` on traces recorded by `tcpteach demo` in the VM: the
+ * SVG is well formed enough and has the expected series and labels, the
+ * PNG has the right signature and size, and a malformed or truncated
+ * trace, a missing gnuplot or a bad name write no figure at all.
+ */
+#include "kselftest_harness.h"
+#include "cli_test.h"
+
+#include <arpa/inet.h>
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	}
+	return buf;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+FIXTURE(plot)
+{
+	char dir[64];
+	char out[128];
+	struct cli_out *o;
+};
+
+FIXTURE_SETUP(plot)
+{
+	snprintf(self->dir, sizeof(self->dir), "/tmp/cli-plot.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	self->o = malloc(sizeof(*self->o));
+	ASSERT_NE(NULL, self->o);
+	unsetenv("TCPTEACH_GNUPLOT");
+}
+
+FIXTURE_TEARDOWN(plot)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (system(cmd))
+		TH_LOG("cannot remove %s", self->dir);
+	free(self->o);
+}
+
+TEST_F(plot, svg_has_the_series_and_labels)
+{
+	size_t len;
+	char *svg;
+
+	snprintf(self->out, sizeof(self->out), "%s/fig.svg", self->dir);
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/tahoe.csv", DATA "/reno.csv",
+			 "-o", self->out, "--title", "Tahoe & Reno <test>"))
+		TH_LOG("%s", self->o->err);
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "<svg"));
+	EXPECT_EQ(1, count(svg, "<svg"));
+	EXPECT_NE(NULL, strstr(svg + len - 16, "</svg>"));
+	/* every group closed */
+	EXPECT_EQ(count(svg, "<g "), count(svg, "</g>"));
+	/* XML-escaped title */
+	EXPECT_NE(NULL, strstr(svg, "Tahoe &amp; Reno &lt;test"));
+	/* one panel per flow, the series in the key, events labelled */
+	EXPECT_NE(NULL, strstr(svg, "teach_tahoe  flow 1"));
+	EXPECT_NE(NULL, strstr(svg, "teach_reno  flow 4097"));
+	EXPECT_EQ(2, count(svg, ">cwnd<"));
+	EXPECT_EQ(2, count(svg, ">ssthresh<"));
+	EXPECT_EQ(2, count(svg, ">rwnd/mss<"));
+	EXPECT_EQ(2, count(svg, ">slow start<"));
+	EXPECT_EQ(2, count(svg, ">congestion avoidance<"));
+	EXPECT_EQ(2, count(svg, ">fast recovery<"));
+	EXPECT_NE(NULL, strstr(svg, ">fast_retransmit 49->24<"));
+	EXPECT_NE(NULL, strstr(svg, ">fast_retransmit 50->1<"));
+	EXPECT_NE(NULL, strstr(svg, ">timeout 45->1<"));
+	EXPECT_NE(NULL, strstr(svg, ">time (s)<"));
+	free(svg);
+}
+
+TEST_F(plot, rounds_and_overlay)
+{
+	size_t len;
+	char *svg;
+
+	snprintf(self->out, sizeof(self->out), "%s/r.svg", self->dir);
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/reno.csv", "--rounds", "-o",
+			 self->out));
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "transmission round"));
+	EXPECT_NE(NULL, strstr(svg, ">time (s)<"));
+	free(svg);
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/reno.csv", DATA "/tahoe.csv",
+			 "--overlay", "-o", self->out));
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, ">teach_reno 4097 cwnd<"));
+	EXPECT_NE(NULL, strstr(svg, ">teach_tahoe 1 cwnd<"));
+	EXPECT_NE(NULL, strstr(svg, "2 flows"));
+	free(svg);
+}
+
+TEST_F(plot, png_signature_and_size)
+{
+	static const unsigned char magic[8] = { 0x89, 'P', 'N', 'G', '\r',
+						'\n', 0x1a, '\n' };
+	unsigned int w, h;
+	size_t len;
+	char *png;
+
+	snprintf(self->out, sizeof(self->out), "%s/fig.png", self->dir);
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/tahoe.csv", DATA "/reno.csv",
+			 "-o", self->out));
+	png = slurp(self->out, &len);
+	ASSERT_NE(NULL, png);
+	ASSERT_GT(len, 1000);
+	EXPECT_EQ(0, memcmp(png, magic, 8));
+	EXPECT_EQ(0, memcmp(png + 12, "IHDR", 4));
+	memcpy(&w, png + 16, 4);
+	memcpy(&h, png + 20, 4);
+	EXPECT_EQ(900U, ntohl(w));
+	EXPECT_EQ(120U + 2 * 340U, ntohl(h));	/* two panels */
+	EXPECT_EQ(0, memcmp(png + len - 8, "IEND", 4));
+	free(png);
+}
+
+/* Copy the recorded trace, damaged at line @bad (1-based) or cut short. */
+static void damaged_copy(const char *src, const char *dst, int bad, int cut)
+{
+	FILE *in = fopen(src, "r"), *out = fopen(dst, "w");
+	char line[512];
+	int n = 0;
+
+	while (in && out && fgets(line, sizeof(line), in)) {
+		if (++n == bad)
+			fputs("1234,4097,teach_reno,cong_avoid,cong_avoid,12,x,12,3,1000,1448,40000\n",
+			      out);
+		else
+			fputs(line, out);
+		if (cut && n == cut) {
+			fputs("1999999,4097,teach_reno,cong_av", out);
+			break;
+		}
+	}
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+}
+
+TEST_F(plot, bad_trace_names_file_line_and_writes_nothing)
+{
+	char bad[160], cut[160];
+
+	snprintf(bad, sizeof(bad), "%s/bad.csv", self->dir);
+	snprintf(cut, sizeof(cut), "%s/cut.csv", self->dir);
+	snprintf(self->out, sizeof(self->out), "%s/fig.svg", self->dir);
+	damaged_copy(DATA "/reno.csv", bad, 10, 0);
+	damaged_copy(DATA "/reno.csv", cut, 0, 20);
+
+	EXPECT_EQ(1, CLI(self->o, "plot", DATA "/tahoe.csv", bad, "-o",
+			 self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "bad.csv:10:"));
+	EXPECT_NE(NULL, strstr(self->o->err, "ssthresh"));
+	EXPECT_FALSE(file_exists(self->out));
+
+	EXPECT_EQ(1, CLI(self->o, "plot", cut, "-o", self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "cut.csv:21:"));
+	EXPECT_NE(NULL, strstr(self->o->err, "truncated"));
+	EXPECT_FALSE(file_exists(self->out));
+
+	/* not a trace at all */
+	EXPECT_EQ(1, CLI(self->o, "plot", DATA "/tcp_teach", "-o", self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "tcp_teach:1:"));
+	EXPECT_FALSE(file_exists(self->out));
+
+	/* an existing figure survives a failed run untouched */
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/reno.csv", "-o", self->out));
+	EXPECT_EQ(1, CLI(self->o, "plot", bad, "-o", self->out));
+	EXPECT_TRUE(file_exists(self->out));
+}
+
+TEST_F(plot, missing_gnuplot_names_the_package)
+{
+	snprintf(self->out, sizeof(self->out), "%s/fig.png", self->dir);
+	setenv("TCPTEACH_GNUPLOT", "no-such-gnuplot-here", 1);
+	EXPECT_EQ(1, CLI(self->o, "plot", DATA "/reno.csv", "-o", self->out));
+	unsetenv("TCPTEACH_GNUPLOT");
+	EXPECT_NE(NULL, strstr(self->o->err, "gnuplot-nox"));
+	EXPECT_FALSE(file_exists(self->out));
+}
+
+TEST_F(plot, usage_errors)
+{
+	snprintf(self->out, sizeof(self->out), "%s/fig.pdf", self->dir);
+	EXPECT_EQ(2, CLI(self->o, "plot", DATA "/reno.csv", "-o", self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "FIG.svg or FIG.png"));
+	EXPECT_EQ(2, CLI(self->o, "plot", DATA "/reno.csv"));
+	EXPECT_NE(NULL, strstr(self->o->err, "missing -o"));
+	EXPECT_EQ(2, CLI(self->o, "plot", "-o", "x.svg"));
+	EXPECT_NE(NULL, strstr(self->o->err, "missing TRACE.csv"));
+	EXPECT_EQ(1, CLI(self->o, "plot", "/nonexistent.csv", "-o", "x.svg"));
+	EXPECT_NE(NULL, strstr(self->o->err, "/nonexistent.csv"));
+}
+
+TEST_HARNESS_MAIN
