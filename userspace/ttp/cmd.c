@@ -18,6 +18,7 @@
 #include "ttp/udp.h"
 
 #define EXIT_USAGE 2
+#define LOOPBACK_MSS 32000
 
 static const char ttp_usage[] =
 "usage: tcpteach ttp recv [--port P] [-o FILE] [options]\n"
@@ -34,7 +35,8 @@ static const char ttp_usage[] =
 "  -o FILE         recv: write the data here (default '-' = stdout)\n"
 "  --mode M        saw (stop-and-wait) or gbn (sliding window, default)\n"
 "  --cc ALGO       reno (default), tahoe or none\n"
-"  --mss BYTES     largest segment payload (default 1460; up to 65455)\n"
+"  --mss BYTES     largest segment payload (default 32000 to 127.x/localhost\n"
+"                  and for recv, else 1460; at most 65455)\n"
 "  --rwnd BYTES    receive/send buffer (default 4194304)\n"
 "  --no-wscale     the slides' 16-bit window only (at most 65535 bytes)\n"
 "  --trace CSV     window events as CSV (same columns as the kernel)\n"
@@ -246,7 +248,7 @@ int ttp_cmd_main(int argc, char **argv)
 	const char *out = "-", *trace = NULL, *pcap_path = NULL, *host = NULL;
 	uint64_t port = 5001, v;
 	uint16_t dport = 0;
-	int ch, rc, recv;
+	int ch, rc, recv, mss_given = 0;
 	FILE *tf = NULL;
 
 	ttp_udp_opts_default(&o);
@@ -295,6 +297,7 @@ int ttp_cmd_main(int argc, char **argv)
 						   optarg,
 						   "give --mss 64..65455");
 			o.mss = (uint32_t)v;
+			mss_given = 1;
 			break;
 		case OPT_RWND:
 			if (parse_size(optarg, 1u << 30, &v) || v < 1)
@@ -332,12 +335,6 @@ int ttp_cmd_main(int argc, char **argv)
 					   "see the options below --help");
 		}
 	}
-	if (o.wscale >= 0) {
-		o.wscale = 0;
-		while (o.wscale < TTP_WSCALE_MAX &&
-		       (65535u << o.wscale) < o.rcvbuf)
-			o.wscale++;
-	}
 	if (recv && optind != argc)
 		return usage_error("ttp", "unexpected argument '%s'",
 				   argv[optind], "recv takes only options");
@@ -348,6 +345,19 @@ int ttp_cmd_main(int argc, char **argv)
 		return usage_error("ttp", "bad destination '%s'",
 				   argv[optind + 1],
 				   "give HOST:PORT, e.g. 127.0.0.1:5001");
+	/*
+	 * Loopback's MTU is 65536: large segments cost no fragmentation
+	 * there and make the link fast; elsewhere keep the Ethernet MSS.
+	 */
+	if (!mss_given)
+		o.mss = recv || !strncmp(host, "127.", 4) ||
+			!strcmp(host, "localhost") ? LOOPBACK_MSS : 1460;
+	if (o.wscale >= 0) {
+		o.wscale = 0;
+		while (o.wscale < TTP_WSCALE_MAX &&
+		       (65535u << o.wscale) < o.rcvbuf)
+			o.wscale++;
+	}
 	if (trace && !(tf = open_trace("ttp", trace)))
 		return 1;
 	o.trace = tf;

@@ -425,8 +425,11 @@ static void receive_data(struct ttp_conn *c, const struct ttp_seg *s,
 	rb_store(c, seq, s->data + off, end - seq);
 	if (seq != c->rcv_nxt) {
 		/* a gap before it: keep it, ACK what we have (a dupack) */
+		if (map_test(c, seq) && map_test(c, end - 1))
+			c->st.dup_segs_in++;	/* an early one, twice */
+		else
+			c->st.ooo_segs_in++;
 		map_range(c, seq, end - seq, 1);
-		c->st.ooo_segs_in++;
 		c->ack_now++;
 		goto fin;
 	}
@@ -756,8 +759,10 @@ static size_t build(struct ttp_conn *c, struct ttp_seg *s, uint8_t *buf,
 	}
 	ttp_seg_write_hdr(s, c->cfg.laddr, c->cfg.raddr, buf);
 	c->st.segs_out++;
-	c->ack_pending = 0;
-	if (c->ack_now)
+	/* an owed cumulative ACK and the duplicates after it: one each */
+	if (c->ack_pending)
+		c->ack_pending = 0;
+	else if (c->ack_now)
 		c->ack_now--;
 	return hl + s->len;
 }
