@@ -22,7 +22,7 @@ struct ttp_listener *ttp_listener_new(const struct ttp_listener_cfg *cfg)
 	if (!l->cfg.backlog)
 		l->cfg.backlog = 1;
 	if (!l->cfg.synack_timeout_us)
-		l->cfg.synack_timeout_us = 3000000;
+		l->cfg.synack_timeout_us = 30000000;
 	l->table = calloc(l->cfg.backlog, sizeof(*l->table));
 	if (!l->table) {
 		free(l);
@@ -206,6 +206,7 @@ int ttp_listener_input(struct ttp_listener *l, uint32_t saddr,
 		}
 		l->st.syns++;
 		if (h && h->si.irs == s.seq) {	/* SYN again: SYN-ACK again */
+			h->expires = now + l->cfg.synack_timeout_us;
 			l->st.synacks++;
 			send_synack(l, &h->si, h->lport, 1);
 			return 0;
@@ -242,7 +243,9 @@ int ttp_listener_input(struct ttp_listener *l, uint32_t saddr,
 	}
 	if (!(s.flags & TTP_ACK))
 		return 0;
-	if (h && s.ack == h->si.iss + 1 && s.seq == h->si.irs + 1) {
+	/* the handshake's ACK, or a later segment if that one was lost */
+	if (h && s.ack == h->si.iss + 1 && ttp_seq_le(h->si.irs + 1, s.seq) &&
+	    ttp_seq_lt(s.seq, h->si.irs + 1 + 65536u * 256)) {
 		*si = h->si;
 		si->wnd = s.wnd;
 		h->expires = 0;
@@ -260,8 +263,12 @@ int ttp_listener_input(struct ttp_listener *l, uint32_t saddr,
 		l->st.accepted++;
 		return 1;
 	}
+	/*
+	 * Not a cookie we sent -- or a later segment whose first ACK was
+	 * lost (the cookie hashes the first sequence number).  Drop it
+	 * quietly: the client retransmits from its first byte.
+	 */
 	l->st.cookies_bad++;
-	send_rst(l, saddr, &s);
 	return 0;
 }
 
