@@ -133,3 +133,13 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# --- benchmarks ---
+# `make bench` runs selftests/bench/run.sh in the VM (~45 min, results in
+# docs/bench/); `make bench BENCH_QUICK=1` is a smoke run of a few minutes
+# (results in build/bench-quick/).
+BENCH_QUICK ?=
+.PHONY: bench
+bench: all
+	selftests/vm/run-vm.sh --timeout 5400 -- $(CURDIR)/selftests/bench/run.sh \
+		$(if $(filter-out 0,$(BENCH_QUICK)),--quick)

@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the benchmark CSVs in DIR into DIR/results.md and DIR/*.svg.
+
+  report.py DIR [--rate MBIT]
+
+Runs on the host or in the VM (python3 stdlib + gnuplot).  Missing CSVs
+are reported as "not run"; nothing here measures anything.
+"""
+import csv
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+RATE_MBIT = 100.0
+MSS = 1448          # payload per segment with timestamps (1500 MTU)
+FRAME = 1514        # bytes the bottleneck counts per full segment
+ORDER = ["reno", "teach_reno_linux", "teach_reno_slide", "teach_tahoe",
+         "cubic", "bbr"]
+RENO_FAMILY = ["reno", "teach_reno_linux", "teach_reno_slide"]
+LABEL = {
+    "reno": "reno",
+    "teach_reno_linux": "teach_reno (IW10, ssthresh inf)",
+    "teach_reno_slide": "teach_reno (slides: IW1, ssthresh 64K)",
+    "teach_tahoe": "teach_tahoe (IW10, ssthresh inf)",
+    "cubic": "cubic",
+    "bbr": "bbr",
+}
+
+
+def load(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def fnum(x):
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def med(v):
+    return statistics.median(v) if v else None
+
+
+def fmt(x, nd=1):
+    if x is None:
+        return "–"
+    if abs(x) >= 100 or nd == 0:
+        return "%.0f" % x
+    return ("%%.%df" % nd) % x
+
+
+def spread(v, nd=1):
+    if not v:
+        return "–"
+    if len(v) == 1:
+        return fmt(v[0], nd)
+    return "%s [%s–%s]" % (fmt(med(v), nd), fmt(min(v), nd), fmt(max(v), nd))
+
+
+def mathis_mbps(rtt_ms, loss_pct):
+    p = loss_pct / 100.0
+    return MSS * 8 / (rtt_ms / 1000.0) * 1.22 / math.sqrt(p) / 1e6
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def gnuplot(script, tmp):
+    path = os.path.join(tmp, "plot.gp")
+    with open(path, "w") as f:
+        f.write(script)
+    r = subprocess.run(["gnuplot", path], stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        print("report: gnuplot failed: %s" % r.stderr.strip(), file=sys.stderr)
+        return False
+    return True
+
+
+class Matrix:
+    def __init__(self, rows):
+        self.rows = [r for r in rows if r.get("ok") == "1"]
+        self.failed = [r for r in rows if r.get("ok") != "1"]
+        self.cells = sorted({(int(r["rtt_ms"]), float(r["loss_pct"]))
+                             for r in self.rows})
+        present = {r["algo"] for r in self.rows}
+        self.algos = [a for a in ORDER if a in present]
+        self.reps = max([int(r["rep"]) for r in self.rows] or [0])
+
+    def vals(self, cell, algo, key="goodput_mbps"):
+        return [v for v in (fnum(r[key]) for r in self.rows
+                            if (int(r["rtt_ms"]), float(r["loss_pct"])) == cell
+                            and r["algo"] == algo) if v is not None]
+
+    def m(self, cell, algo, key="goodput_mbps"):
+        return med(self.vals(cell, algo, key))
+
+    def ratio(self, cell, algo, base="reno"):
+        a, b = self.m(cell, algo), self.m(cell, base)
+        if a is None or not b:
+            return None
+        return a / b
+
+    def paired_ratios(self, cell, algo, base="reno"):
+        """Ratios within one repetition (runs back to back)."""
+        out = []
+        for rep in range(1, self.reps + 1):
+            a = [fnum(r["goodput_mbps"]) for r in self.rows
+                 if (int(r["rtt_ms"]), float(r["loss_pct"])) == cell
+                 and r["algo"] == algo and int(r["rep"]) == rep]
+            b = [fnum(r["goodput_mbps"]) for r in self.rows
+                 if (int(r["rtt_ms"]), float(r["loss_pct"])) == cell
+                 and r["algo"] == base and int(r["rep"]) == rep]
+            if a and b and b[0]:
+                out.append(a[0] / b[0])
+        return out
+
+    def measured_p(self, cell, algo):
+        ps = []
+        for r in self.rows:
+            if (int(r["rtt_ms"]), float(r["loss_pct"])) != cell or \
+                    r["algo"] != algo:
+                continue
+            pk, qd, rd = (fnum(r.get("link_pkts")), fnum(r.get("queue_drops")),
+                          fnum(r.get("random_drops")))
+            if pk:
+                ps.append((qd + rd) / (pk + qd + rd))
+        return med(ps)
+
+
+def cellname(c):
+    return "%d ms, %g%%" % c
+
+
+def matrix_md(mx, out, tmp):
+    L = []
+    if not mx.rows:
+        L.append("Matrix: not run.\n")
+        return L, {}, []
+    L.append("### Goodput (Mbit/s, receiver side, whole transfer): "
+             "median [min–max] of %d run(s)\n" % mx.reps)
+    L.append("| RTT, loss | " + " | ".join(LABEL[a] for a in mx.algos) + " |")
+    L.append("|---" * (len(mx.algos) + 1) + "|")
+    for c in mx.cells:
+        L.append("| %s | " % cellname(c) + " | ".join(
+            spread(mx.vals(c, a)) for a in mx.algos) + " |")
+    L.append("")
+    L.append("### Ratio to Linux reno (median / median; in brackets the "
+             "range of the per-repetition ratios)\n")
+    others = [a for a in mx.algos if a != "reno"]
+    L.append("| RTT, loss | " + " | ".join(LABEL[a] for a in others) + " |")
+    L.append("|---" * (len(others) + 1) + "|")
+    for c in mx.cells:
+        cells = []
+        for a in others:
+            r, pr = mx.ratio(c, a), mx.paired_ratios(c, a)
+            s = fmt(r, 2)
+            if len(pr) > 1:
+                s += " [%s–%s]" % (fmt(min(pr), 2), fmt(max(pr), 2))
+            cells.append(s)
+        L.append("| %s | " % cellname(c) + " | ".join(cells) + " |")
+    L.append("")
+    L.append("### Retransmitted segments per run (median)\n")
+    L.append("| RTT, loss | " + " | ".join(LABEL[a] for a in mx.algos) + " |")
+    L.append("|---" * (len(mx.algos) + 1) + "|")
+    for c in mx.cells:
+        L.append("| %s | " % cellname(c) + " | ".join(
+            fmt(mx.m(c, a, "retrans"), 0) for a in mx.algos) + " |")
+    L.append("")
+
+    lossy = [c for c in mx.cells if c[1] > 0]
+    fam = [a for a in RENO_FAMILY + ["teach_tahoe"] if a in mx.algos]
+    if lossy:
+        L.append("### Against theory: Mathis et al. MSS/RTT · 1.22/√p "
+                 "(p = configured random loss)\n")
+        L.append("Measured p counts every drop at the bottleneck (random "
+                 "+ full queue), median over reno's runs.\n")
+        L.append("| RTT, loss | Mathis | measured p (reno) | " +
+                 " | ".join("%s (× Mathis)" % LABEL[a] for a in fam) + " |")
+        L.append("|---" * (len(fam) + 3) + "|")
+        for c in lossy:
+            mt = mathis_mbps(*c)
+            mp = mx.measured_p(c, "reno")
+            L.append("| %s | %s | %s | " % (
+                cellname(c), fmt(mt), "–" if mp is None else
+                "%.3f%%" % (mp * 100)) + " | ".join(
+                "%s (%s)" % (fmt(mx.m(c, a)),
+                             fmt(mx.m(c, a) / mt if mx.m(c, a) else None, 2))
+                for a in fam) + " |")
+        L.append("")
+    noloss = [c for c in mx.cells if c[1] == 0]
+    cap = RATE_MBIT * MSS / FRAME
+    if noloss:
+        L.append("### Link utilisation with no loss (goodput / %g Mbit/s; "
+                 "the payload ceiling is %.1f Mbit/s = %.3f)\n"
+                 % (RATE_MBIT, cap, cap / RATE_MBIT))
+        L.append("Whole transfer (steady = second half of the run, "
+                 "receiver side).\n")
+        L.append("| RTT | " + " | ".join(LABEL[a] for a in mx.algos) + " |")
+        L.append("|---" * (len(mx.algos) + 1) + "|")
+        for c in noloss:
+            L.append("| %d ms | " % c[0] + " | ".join(
+                "%s (steady %s)" % (
+                    fmt(mx.m(c, a) / RATE_MBIT if mx.m(c, a) else None, 2),
+                    fmt(mx.m(c, a, "steady_mbps") / RATE_MBIT
+                        if mx.m(c, a, "steady_mbps") else None, 2))
+                for a in mx.algos) + " |")
+        L.append("")
+
+    # Targets of the matrix.
+    t = {}
+    if "teach_reno_linux" in mx.algos and "reno" in mx.algos:
+        rs = [(c, mx.ratio(c, "teach_reno_linux")) for c in mx.cells]
+        rs = [(c, r) for c, r in rs if r is not None]
+        worst = min(rs, key=lambda x: x[1]) if rs else None
+        if worst:
+            t["linux"] = (all(r >= 0.97 for _, r in rs),
+                          "worst %.2f at %s; %d of %d cells ≥ 0.97" % (
+                              worst[1], cellname(worst[0]),
+                              sum(r >= 0.97 for _, r in rs), len(rs)))
+    if "teach_reno_slide" in mx.algos and "reno" in mx.algos:
+        rs = [(c, mx.ratio(c, "teach_reno_slide")) for c in mx.cells]
+        rs = [(c, r) for c, r in rs if r is not None]
+        if rs:
+            worst = min(rs, key=lambda x: x[1])
+            t["slide"] = (all(r >= 0.90 for _, r in rs),
+                          "worst %.2f at %s; %d of %d cells ≥ 0.90" % (
+                              worst[1], cellname(worst[0]),
+                              sum(r >= 0.90 for _, r in rs), len(rs)))
+    if "teach_reno_linux" in mx.algos and noloss:
+        us = [(c, mx.m(c, "teach_reno_linux") / RATE_MBIT) for c in noloss
+              if mx.m(c, "teach_reno_linux")]
+        if us:
+            t["util"] = (all(u >= 0.95 for _, u in us), ", ".join(
+                "%d ms: %.2f" % (c[0], u) for c, u in us))
+    if lossy:
+        devs = []
+        for c in lossy:
+            for a in fam:
+                if a == "teach_tahoe":
+                    continue
+                v = mx.m(c, a)
+                if v:
+                    devs.append((v / mathis_mbps(*c), a, c))
+        if devs:
+            inside = [d for d in devs if 0.7 <= d[0] <= 1.3]
+            far = max(devs, key=lambda d: abs(math.log(d[0])))
+            t["mathis"] = (len(inside) == len(devs),
+                           "%d of %d Reno-family cells within ±30%%; "
+                           "farthest %.2f× (%s, %s)" % (
+                               len(inside), len(devs), far[0], LABEL[far[1]],
+                               cellname(far[2])))
+
+    # Figures.
+    dat = os.path.join(tmp, "goodput.dat")
+    with open(dat, "w") as f:
+        f.write("cell " + " ".join("%s %s_lo %s_hi" % (a, a, a)
+                                   for a in mx.algos) + "\n")
+        for c in mx.cells:
+            f.write('"%s" ' % cellname(c))
+            for a in mx.algos:
+                v = mx.vals(c, a)
+                f.write("%s %s %s " % ((med(v), min(v), max(v)) if v
+                                       else ("NaN",) * 3))
+            f.write("\n")
+    plots = ", ".join(
+        "'%s' using %d:%d:%d%s title '%s'" % (
+            dat, 2 + 3 * i, 3 + 3 * i, 4 + 3 * i,
+            ":xtic(1)" if i == 0 else "", LABEL[a])
+        for i, a in enumerate(mx.algos))
+    ok = gnuplot("""set terminal svg size 1100,520 font 'sans,11'
+set output '%s'
+set title 'Goodput per algorithm per cell (median, bars min-max), 100 Mbit/s bottleneck, 1 BDP queue'
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.8 border -1
+set logscale y
+set yrange [0.5:150]
+set ylabel 'goodput, Mbit/s (log)'
+set xtics rotate by -20
+set key outside right top vertical
+set grid ytics
+plot %s
+""" % (os.path.join(out, "goodput.svg"), plots), tmp)
+    figs = ["goodput.svg"] if ok else []
+
+    rdat = os.path.join(tmp, "ratio.dat")
+    with open(rdat, "w") as f:
+        for c in mx.cells:
+            f.write('"%s" ' % cellname(c) + " ".join(
+                "%s" % (mx.ratio(c, a) if mx.ratio(c, a) is not None else "NaN")
+                for a in others) + "\n")
+    plots = ", ".join("'%s' using %d%s title '%s / reno'" % (
+        rdat, 2 + i, ":xtic(1)" if i == 0 else "", LABEL[a])
+        for i, a in enumerate(others))
+    if gnuplot("""set terminal svg size 1100,520 font 'sans,11'
+set output '%s'
+set title 'Goodput ratio to Linux reno per cell (median / median)'
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set yrange [0:*]
+set ylabel 'ratio to reno'
+set xtics rotate by -20
+set key outside right top vertical
+set grid ytics
+set arrow from graph 0, first 0.97 to graph 1, first 0.97 nohead dt 2 lw 2 lc rgb 'red'
+set arrow from graph 0, first 0.90 to graph 1, first 0.90 nohead dt 3 lw 2 lc rgb 'blue'
+set label 'target 0.97 (Linux-like), 0.90 (slides)' at graph 0.01, first 1.05
+plot %s
+""" % (os.path.join(out, "ratio.svg"), plots), tmp):
+        figs.append("ratio.svg")
+
+    if lossy:
+        mdat = os.path.join(tmp, "mathis.dat")
+        with open(mdat, "w") as f:
+            for c in lossy:
+                f.write('"%s" %s ' % (cellname(c), mathis_mbps(*c)) + " ".join(
+                    str(mx.m(c, a) or "NaN") for a in fam) + "\n")
+        plots = "'%s' using 2:xtic(1) title 'Mathis 1.22/sqrt(p)', " % mdat
+        plots += ", ".join("'%s' using %d title '%s'" % (mdat, 3 + i, LABEL[a])
+                           for i, a in enumerate(fam))
+        if gnuplot("""set terminal svg size 1100,520 font 'sans,11'
+set output '%s'
+set title 'Lossy cells: measured goodput next to the Mathis estimate'
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set ylabel 'goodput, Mbit/s (log)'
+set key outside right top vertical
+set grid ytics
+plot %s
+""" % (os.path.join(out, "mathis.svg"), plots), tmp):
+            figs.append("mathis.svg")
+    return L, t, figs
+
+
+def obscost_md(rows, out, tmp):
+    L, t, figs = [], {}, []
+    if rows is None:
+        return ["Observation cost: not run.\n"], t, figs
+    reads = [r for r in rows if r["kind"] == "proc_read"]
+    if reads:
+        L.append("### /proc/net/tcp_teach read time\n")
+        L.append("| sockets wanted | lines read | reads | median ms "
+                 "[min–max] | per socket µs |")
+        L.append("|---|---|---|---|---|")
+        for r in reads:
+            n = int(r["n"])
+            L.append("| %d | %s | %s | %s [%s–%s] | %s |" % (
+                n, r["lines"], r["reads"], fmt(fnum(r["median_ms"]), 2),
+                fmt(fnum(r["min_ms"]), 2), fmt(fnum(r["max_ms"]), 2),
+                fmt(fnum(r["median_ms"]) * 1000 / max(int(r["lines"]), 1), 2)))
+        L.append("")
+        big = [r for r in reads if int(r["n"]) == 10000]
+        if big:
+            v = fnum(big[0]["median_ms"])
+            t["procread"] = (v < 50, "%.1f ms for %s lines" % (
+                v, big[0]["lines"]))
+        dat = os.path.join(tmp, "read.dat")
+        with open(dat, "w") as f:
+            for r in reads:
+                f.write("%s %s %s %s\n" % (max(int(r["lines"]), 1),
+                                           r["median_ms"], r["min_ms"],
+                                           r["max_ms"]))
+        if gnuplot("""set terminal svg size 700,450 font 'sans,11'
+set output '%s'
+set title 'Time to read /proc/net/tcp_teach'
+set logscale xy
+set xlabel 'sockets listed'
+set ylabel 'ms per read (median, bars min-max)'
+set grid
+set arrow from graph 0, first 50 to graph 1, first 50 nohead dt 2 lc rgb 'red'
+plot '%s' using 1:2:3:4 with yerrorlines title 'read time', 50 notitle
+""" % (os.path.join(out, "proc_read.svg"), dat), tmp):
+            figs.append("proc_read.svg")
+    tp = [r for r in rows if r["kind"] == "stream"]
+    if tp:
+        L.append("### Loopback transfer with the event stream off / on\n")
+        modes = []
+        for r in tp:
+            if r["mode"] not in modes:
+                modes.append(r["mode"])
+        base = med([fnum(r["mbps"]) for r in tp if r["mode"] == "off"])
+        L.append("| event stream | goodput Mbit/s median [min–max] | ratio "
+                 "to off | events/s (median) | events recorded | "
+                 "dropped | lines read |")
+        L.append("|---|---|---|---|---|---|---|")
+        for mo in modes:
+            rs = [r for r in tp if r["mode"] == mo]
+            v = [fnum(r["mbps"]) for r in rs]
+            L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                mo, spread(v), fmt(med(v) / base if base else None, 2),
+                fmt(med([fnum(r["events_per_s"]) for r in rs]), 0),
+                fmt(med([fnum(r["events"]) for r in rs]), 0),
+                fmt(med([fnum(r["dropped"]) for r in rs]), 0),
+                fmt(med([fnum(r["lines"]) for r in rs]), 0)))
+            if mo == "reader" and base:
+                t["stream"] = (med(v) / base >= 0.95,
+                               "%.2f× off" % (med(v) / base))
+        L.append("")
+        dat = os.path.join(tmp, "stream.dat")
+        with open(dat, "w") as f:
+            for mo in modes:
+                v = [fnum(r["mbps"]) for r in tp if r["mode"] == mo]
+                f.write('"%s" %s %s %s\n' % (mo, med(v), min(v), max(v)))
+        if gnuplot("""set terminal svg size 700,450 font 'sans,11'
+set output '%s'
+set title 'Loopback goodput, teach_reno, event stream off/on'
+set style data histogram
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.8 border -1
+set yrange [0:*]
+set ylabel 'Mbit/s (median, bars min-max)'
+set grid ytics
+plot '%s' using 2:3:4:xtic(1) notitle
+""" % (os.path.join(out, "stream.svg"), dat), tmp):
+            figs.append("stream.svg")
+    return L, t, figs
+
+
+def ttp_md(rows, out, tmp):
+    L, t, figs = [], {}, []
+    if rows is None:
+        return ["Teaching transport: not run.\n"], t, figs
+    L.append("| measurement | value (median [min–max]) | unit | note |")
+    L.append("|---|---|---|---|")
+    kinds = []
+    for r in rows:
+        if r["what"] not in kinds:
+            kinds.append(r["what"])
+    for k in kinds:
+        rs = [r for r in rows if r["what"] == k]
+        v = [fnum(r["value"]) for r in rs if fnum(r["value"]) is not None]
+        L.append("| %s | %s | %s | %s |" % (k, spread(v, 2), rs[0]["unit"],
+                                            rs[-1].get("note", "")))
+    L.append("")
+    kv = {k: med([fnum(r["value"]) for r in rows if r["what"] == k and
+                  fnum(r["value"]) is not None]) for k in kinds}
+    if kv.get("ttp_loopback_mbps") and kv.get("tcp_loopback_mbps"):
+        ratio = kv["ttp_loopback_mbps"] / kv["tcp_loopback_mbps"]
+        t["ttp"] = (ratio >= 0.25, "%.2f× kernel TCP" % ratio)
+    return L, t, figs
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    d = sys.argv[1]
+    tmp = tempfile.mkdtemp(prefix="tcpteach-bench-")
+    L = ["# tcpteach benchmark results", ""]
+    meta = os.path.join(d, "meta.txt")
+    if os.path.exists(meta):
+        with open(meta) as f:
+            L += ["```", f.read().rstrip(), "```", ""]
+    targets = {}
+    figs = []
+    rows = load(os.path.join(d, "runs.csv"))
+    L.append("## Parts 1–3: goodput matrix, theory, utilisation\n")
+    if rows is None:
+        L.append("Not run.\n")
+    else:
+        mx = Matrix(rows)
+        md, t, f = matrix_md(mx, d, tmp)
+        L += md
+        targets.update(t)
+        figs += f
+        if mx.failed:
+            L.append("%d run(s) failed and are left out (see runs.csv, "
+                     "column note).\n" % len(mx.failed))
+    L.append("## Part 4: observation cost\n")
+    md, t, f = obscost_md(load(os.path.join(d, "obscost.csv")), d, tmp)
+    L += md
+    targets.update(t)
+    figs += f
+    L.append("## Part 5: teaching transport\n")
+    md, t, f = ttp_md(load(os.path.join(d, "ttp.csv")), d, tmp)
+    L += md
+    targets.update(t)
+    figs += f
+
+    names = [
+        ("linux", "teach_reno Linux-like ≥ 0.97 × reno in every cell"),
+        ("slide", "teach_reno slide defaults ≥ 0.90 × reno"),
+        ("util", "no-loss utilisation ≥ 0.95 (teach_reno Linux-like)"),
+        ("mathis", "lossy cells within ±30% of Mathis (Reno family)"),
+        ("stream", "event stream on with a reader ≥ 0.95 × off"),
+        ("procread", "/proc read of 10,000 sockets < 50 ms"),
+        ("ttp", "teaching transport on loopback ≥ 0.25 × kernel TCP"),
+    ]
+    L.append("## Targets\n")
+    L.append("| target | result | measured |")
+    L.append("|---|---|---|")
+    for k, name in names:
+        if k in targets:
+            ok, what = targets[k]
+            L.append("| %s | %s | %s |" % (name, verdict(ok), what))
+        else:
+            L.append("| %s | not measured | – |" % name)
+    L.append("")
+    if figs:
+        L.append("## Figures\n")
+        for f in figs:
+            L.append("![%s](%s)" % (f, f))
+        L.append("")
+    with open(os.path.join(d, "results.md"), "w") as f:
+        f.write("\n".join(L))
+    print("report: wrote %s (%d figures)" %
+          (os.path.join(d, "results.md"), len(figs)), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
