@@ -19,6 +19,7 @@ struct teach_sk {
 	u64 cookie;		/* socket cookie, as ss -e shows it */
 	u32 prev_una;		/* snd_una at the previous ACK */
 	u32 prev_wnd;		/* snd_wnd at the previous ACK */
+	u32 prev_sacked;	/* sacked_out at the previous ACK */
 	u8 started;		/* init ran, release has work to do */
 	u8 dupack_seen;		/* this ACK's dupack is already counted */
 };

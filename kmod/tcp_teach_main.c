@@ -174,10 +174,9 @@ static struct teach_sk *teach_sk(const struct sock *sk)
  * must not wait: Linux only sends while in_flight < snd_cwnd, and after a
  * cut the segments still in flight can exceed the new cwnd.
  */
-static void teach_set_snd_cwnd(struct sock *sk, struct teach_sk *ca)
+static void teach_set_snd_cwnd(struct sock *sk, struct teach_sk *ca, u8 state)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	u8 state = inet_csk(sk)->icsk_ca_state;
 	u32 cwnd = ca->cc.cwnd;
 
 	if ((state == TCP_CA_Recovery || state == TCP_CA_Loss) &&
@@ -223,6 +222,34 @@ static void teach_event(struct sock *sk, struct teach_sk *ca,
 		teach_event_record(sk, ca, reason);
 }
 
+/*
+ * Count the duplicate ACKs this ACK stands for: one per segment it newly
+ * reports as received beyond the hole (sacked_out grows by one per
+ * dupack, with SACK and without), at least one.  ACKs that queue up while
+ * the socket is busy are merged into one by tcp_add_backlog(); this keeps
+ * each of them counted.
+ */
+static u32 teach_count_dupacks(struct sock *sk, struct teach_sk *ca)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 i, n = 1;
+
+	if (tp->sacked_out > ca->prev_sacked)
+		n = tp->sacked_out - ca->prev_sacked;
+	ca->prev_sacked = tp->sacked_out;
+	ca->dupack_seen = 1;
+	for (i = 0; i < n; i++)
+		teach_cc_count_dupack(&ca->cc);
+	return n;
+}
+
+/* One event per duplicate ACK, as the receiver sent them. */
+static void teach_dupack_events(struct sock *sk, struct teach_sk *ca, u32 n)
+{
+	while (n--)
+		teach_event(sk, ca, TEACH_EV_DUPACK);
+}
+
 /* ---- tcp_congestion_ops callbacks --------------------------------------- */
 
 static void teach_init(struct sock *sk, enum teach_algo algo)
@@ -244,9 +271,10 @@ static void teach_init(struct sock *sk, enum teach_algo algo)
 	ca->cookie = (u64)cookie[1] << 32 | cookie[0];
 	ca->prev_una = tp->snd_una;
 	ca->prev_wnd = tp->snd_wnd;
+	ca->prev_sacked = tp->sacked_out;
 	ca->started = 1;
 	ca->dupack_seen = 0;
-	teach_set_snd_cwnd(sk, ca);
+	teach_set_snd_cwnd(sk, ca, inet_csk(sk)->icsk_ca_state);
 	tp->snd_cwnd_cnt = 0;
 	teach_event(sk, ca, r);
 }
@@ -298,10 +326,9 @@ static void teach_set_state(struct sock *sk, u8 new_state)
 	switch (new_state) {
 	case TCP_CA_Recovery:
 		/* The ACK that triggers it is the third dupack: count it first. */
-		if (tcp_sk(sk)->snd_una == ca->prev_una && !ca->dupack_seen) {
-			ca->dupack_seen = 1;
-			teach_event(sk, ca, teach_cc_count_dupack(&ca->cc));
-		}
+		if (tcp_sk(sk)->snd_una == ca->prev_una && !ca->dupack_seen)
+			teach_dupack_events(sk, ca,
+					    teach_count_dupacks(sk, ca));
 		r = teach_cc_fast_retransmit(&ca->cc);
 		break;
 	case TCP_CA_Loss:
@@ -319,6 +346,8 @@ static void teach_set_state(struct sock *sk, u8 new_state)
 	}
 	if (r == TEACH_EV_NONE)
 		return;
+	/* Show the window this state gets; cong_control refines it. */
+	teach_set_snd_cwnd(sk, ca, new_state);
 	teach_event(sk, ca, r);
 }
 
@@ -343,6 +372,7 @@ static void teach_cong_control(struct sock *sk, const struct rate_sample *rs)
 	u8 state = inet_csk(sk)->icsk_ca_state;
 	unsigned int mss = tp->mss_cache ? tp->mss_cache : TCP_MSS_DEFAULT;
 	enum teach_reason r = TEACH_EV_NONE;
+	u32 dupacks = 0;
 
 	if (!ca->started)
 		return;
@@ -357,16 +387,19 @@ static void teach_cong_control(struct sock *sk, const struct rate_sample *rs)
 		r = teach_cc_on_ack(&ca->cc, &ack);
 	} else if (!ca->dupack_seen && tp->packets_out &&
 		   state != TCP_CA_Loss && state != TCP_CA_CWR &&
-		   (tp->snd_wnd == ca->prev_wnd || rs->acked_sacked > 0)) {
-		/* Same ACK number, same window (or new SACK info): a dupack. */
-		r = teach_cc_count_dupack(&ca->cc);
+		   (tp->snd_wnd == ca->prev_wnd ||
+		    tp->sacked_out > ca->prev_sacked)) {
+		/* Same ACK number, same window (or new SACK info): dupacks. */
+		dupacks = teach_count_dupacks(sk, ca);
 	}
 	ca->prev_una = tp->snd_una;
 	ca->prev_wnd = tp->snd_wnd;
+	ca->prev_sacked = tp->sacked_out;
 	ca->dupack_seen = 0;
 
-	teach_set_snd_cwnd(sk, ca);
+	teach_set_snd_cwnd(sk, ca, state);
 	teach_update_pacing_rate(sk, ca);
+	teach_dupack_events(sk, ca, dupacks);
 	teach_event(sk, ca, r);
 }
 

@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the tcp_teach kselftests (run inside the VM as root, with
+ * tcp_teach.ko loaded): two network namespaces joined by a veth pair with
+ * netem delay and offloads off, a bulk transfer between them with kernel
+ * TCP sockets, and parsers for /proc/net/tcp_teach and the event stream.
+ *
+ * Include after kselftest_harness.h.  Everything is static: each test
+ * program compiles its own copy.
+ */
+#ifndef TEACH_TEST_H
+#define TEACH_TEST_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TT_PARAMS	"/sys/module/tcp_teach/parameters/"
+#define TT_V4_A		"10.71.0.1"
+#define TT_V4_B		"10.71.0.2"
+#define TT_V6_A		"fd71::1"
+#define TT_V6_B		"fd71::2"
+#define TT_INF		UINT_MAX	/* ssthresh "inf" */
+/* Not every test uses every helper. */
+#define TT_FN		static __attribute__((unused))
+
+/* ---- small utilities ----------------------------------------------- */
+
+static int tt_sh(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Run a shell command; returns its exit status (or -1). */
+TT_FN int tt_sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc == -1 || !WIFEXITED(rc)) {
+		fprintf(stderr, "# command failed: %s\n", cmd);
+		return -1;
+	}
+	if (WEXITSTATUS(rc))
+		fprintf(stderr, "# exit %d: %s\n", WEXITSTATUS(rc), cmd);
+	return WEXITSTATUS(rc);
+}
+
+TT_FN void tt_msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+TT_FN int tt_param_read(const char *name, unsigned int *val)
+{
+	char path[256];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), TT_PARAMS "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%u", val);
+	fclose(f);
+	return n == 1 ? 0 : -1;
+}
+
+/* Write a parameter; returns 0 or the errno of the write. */
+TT_FN int tt_param_write(const char *name, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), TT_PARAMS "%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* ---- network namespaces ---------------------------------------------- */
+
+struct tt_net {
+	char a[32];		/* sender side */
+	char b[32];		/* receiver side */
+	int self;		/* fd of the namespace we started in */
+};
+
+TT_FN void tt_net_down(struct tt_net *n)
+{
+	if (n->a[0])
+		tt_sh("ip netns del %s 2>/dev/null; true", n->a);
+	if (n->b[0])
+		tt_sh("ip netns del %s 2>/dev/null; true", n->b);
+	if (n->self > 0)
+		close(n->self);
+	n->self = 0;
+}
+
+/*
+ * Namespaces <tag>a and <tag>b, veth va (10.71.0.1, fd71::1) <-> vb
+ * (10.71.0.2, fd71::2), @delay_ms netem delay on each side (RTT is twice
+ * that), TSO/GSO/GRO off so every segment is one MSS on the wire.
+ */
+TT_FN int tt_net_up(struct tt_net *n, const char *tag, unsigned int delay_ms)
+{
+	memset(n, 0, sizeof(*n));
+	snprintf(n->a, sizeof(n->a), "%s%da", tag, getpid());
+	snprintf(n->b, sizeof(n->b), "%s%db", tag, getpid());
+	n->self = open("/proc/thread-self/ns/net", O_RDONLY);
+	if (n->self < 0)
+		return -1;
+	tt_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true",
+	      n->a, n->b);
+	if (tt_sh("ip netns add %s && ip netns add %s", n->a, n->b) ||
+	    tt_sh("ip link add va netns %s type veth peer name vb netns %s",
+		  n->a, n->b))
+		return -1;
+	if (tt_sh("ip -n %s link set lo up && ip -n %s link set lo up",
+		  n->a, n->b) ||
+	    tt_sh("ip -n %s addr add " TT_V4_A "/24 dev va && "
+		  "ip -n %s addr add " TT_V6_A "/64 dev va nodad && "
+		  "ip -n %s link set va up", n->a, n->a, n->a) ||
+	    tt_sh("ip -n %s addr add " TT_V4_B "/24 dev vb && "
+		  "ip -n %s addr add " TT_V6_B "/64 dev vb nodad && "
+		  "ip -n %s link set vb up", n->b, n->b, n->b))
+		return -1;
+	if (tt_sh("ip netns exec %s ethtool -K va tso off gso off gro off >/dev/null",
+		  n->a) ||
+	    tt_sh("ip netns exec %s ethtool -K vb tso off gso off gro off >/dev/null",
+		  n->b))
+		return -1;
+	if (delay_ms &&
+	    (tt_sh("tc -n %s qdisc add dev va root netem delay %ums limit 10000",
+		   n->a, delay_ms) ||
+	     tt_sh("tc -n %s qdisc add dev vb root netem delay %ums limit 10000",
+		   n->b, delay_ms)))
+		return -1;
+	/* Each test starts clean: no cached ssthresh/cwnd from a previous run. */
+	tt_sh("ip netns exec %s sysctl -qw net.ipv4.tcp_no_metrics_save=1", n->a);
+	return 0;
+}
+
+/* Switch this thread into namespace @name (NULL: back home). */
+TT_FN int tt_enter(struct tt_net *n, const char *name)
+{
+	char path[128];
+	int fd, rc;
+
+	if (!name)
+		return setns(n->self, CLONE_NEWNET);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	rc = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return rc;
+}
+
+/* open() a /proc/net file as seen from namespace @name. */
+TT_FN int tt_open_in(struct tt_net *n, const char *name, const char *file,
+		      int flags)
+{
+	char path[128];
+	int fd;
+
+	if (tt_enter(n, name))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", file);
+	fd = open(path, flags);
+	tt_enter(n, NULL);
+	return fd;
+}
+
+TT_FN int tt_socket_in(struct tt_net *n, const char *name, int family)
+{
+	int fd;
+
+	if (tt_enter(n, name))
+		return -1;
+	fd = socket(family, SOCK_STREAM, 0);
+	tt_enter(n, NULL);
+	return fd;
+}
+
+/* ---- a bulk transfer a -> b ------------------------------------------- */
+
+struct tt_xfer {
+	/* in */
+	const char *algo;	/* TCP_CONGESTION of the sender, or NULL */
+	int family;		/* AF_INET (default) or AF_INET6 */
+	unsigned short port;	/* default 5001 */
+	size_t bytes;
+	int rcvbuf;		/* receiver SO_RCVBUF, 0 = default */
+	/* called once the data is sent, before waiting for the ACKs */
+	void (*during)(struct tt_net *n, struct tt_xfer *x, int fd);
+	/* called when every byte is acknowledged, before the FIN */
+	void (*acked)(struct tt_net *n, struct tt_xfer *x, int fd);
+	void *arg;
+	/* out */
+	uint64_t cookie;
+	char algo_set[32];	/* TCP_CONGESTION read back */
+	struct tcp_info info;	/* sender, all data acknowledged */
+	size_t received;
+};
+
+struct tt_rx {
+	int lfd;
+	size_t got;
+};
+
+TT_FN void *tt_receiver(void *arg)
+{
+	struct tt_rx *rx = arg;
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	fd = accept(rx->lfd, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		rx->got += n;
+	close(fd);
+	return NULL;
+}
+
+TT_FN void tt_addr(struct sockaddr_storage *ss, socklen_t *len, int family,
+		    const char *v4, const char *v6, unsigned short port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		inet_pton(AF_INET6, v6, &s6->sin6_addr);
+		*len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		inet_pton(AF_INET, v4, &s4->sin_addr);
+		*len = sizeof(*s4);
+	}
+}
+
+/* Wait until the send queue is empty: every byte acknowledged. */
+TT_FN int tt_wait_acked(int fd, unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+	int outq;
+
+	for (;;) {
+		if (ioctl(fd, SIOCOUTQ, &outq))
+			return -1;
+		if (outq == 0)
+			return 0;
+		if (waited >= timeout_ms)
+			return -1;
+		tt_msleep(10);
+		waited += 10;
+	}
+}
+
+/* Returns 0 when every byte arrived; fills x's out fields. */
+TT_FN int tt_transfer(struct tt_net *n, struct tt_xfer *x)
+{
+	struct sockaddr_storage ss;
+	struct tt_rx rx = { .lfd = -1 };
+	int family = x->family ? x->family : AF_INET;
+	unsigned short port = x->port ? x->port : 5001;
+	socklen_t len, olen;
+	pthread_t th;
+	char *buf = NULL, c;
+	int fd = -1, one = 1, err = -1;
+	size_t left;
+
+	rx.lfd = tt_socket_in(n, n->b, family);
+	if (rx.lfd < 0)
+		return -1;
+	setsockopt(rx.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (x->rcvbuf)
+		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVBUF, &x->rcvbuf,
+			   sizeof(x->rcvbuf));
+	tt_addr(&ss, &len, family, TT_V4_B, TT_V6_B, port);
+	if (bind(rx.lfd, (struct sockaddr *)&ss, len) || listen(rx.lfd, 4)) {
+		close(rx.lfd);
+		return -1;
+	}
+	if (pthread_create(&th, NULL, tt_receiver, &rx)) {
+		close(rx.lfd);
+		return -1;
+	}
+
+	fd = tt_socket_in(n, n->a, family);
+	if (fd < 0)
+		goto out;
+	if (x->algo && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, x->algo,
+				  strlen(x->algo))) {
+		fprintf(stderr, "# TCP_CONGESTION %s: %s\n", x->algo,
+			strerror(errno));
+		goto out;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, len)) {
+		fprintf(stderr, "# connect: %s\n", strerror(errno));
+		goto out;
+	}
+	olen = sizeof(x->cookie);
+	getsockopt(fd, SOL_SOCKET, SO_COOKIE, &x->cookie, &olen);
+	olen = sizeof(x->algo_set) - 1;
+	getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, x->algo_set, &olen);
+
+	buf = calloc(1, 65536);
+	if (!buf)
+		goto out;
+	for (left = x->bytes; left; ) {
+		ssize_t w = write(fd, buf, left < 65536 ? left : 65536);
+
+		if (w <= 0) {
+			fprintf(stderr, "# write: %s\n", strerror(errno));
+			goto out;
+		}
+		left -= w;
+	}
+	if (x->during)
+		x->during(n, x, fd);
+	if (tt_wait_acked(fd, 60000)) {
+		fprintf(stderr, "# data not acknowledged in 60 s\n");
+		goto out;
+	}
+	olen = sizeof(x->info);
+	getsockopt(fd, IPPROTO_TCP, TCP_INFO, &x->info, &olen);
+	if (x->acked)
+		x->acked(n, x, fd);
+	shutdown(fd, SHUT_WR);
+	while (read(fd, &c, 1) > 0)	/* the receiver's FIN */
+		;
+	err = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		shutdown(rx.lfd, SHUT_RDWR);
+	pthread_join(th, NULL);
+	close(rx.lfd);
+	free(buf);
+	x->received = rx.got;
+	if (!err && rx.got != x->bytes) {
+		fprintf(stderr, "# received %zu of %zu bytes\n", rx.got,
+			x->bytes);
+		err = -1;
+	}
+	return err;
+}
+
+/*
+ * ---- nftables on the receiver's input --------------------------------
+ * Drops happen where the segment arrives: on the sender's own output a
+ * netfilter drop is a local send error (TCP keeps the skb and sends it
+ * again, no loss), and TCP may still hand 2-segment GSO skbs to it; after
+ * the veth (GSO off) every packet is exactly one segment.
+ */
+
+/* Drop the @nth (0-based) data segment sent to @port, exactly once. */
+TT_FN int tt_drop_nth(struct tt_net *n, unsigned short port, unsigned int nth)
+{
+	return tt_sh("ip netns exec %s nft -f - <<'EOF'\n"
+		     "table inet tt_drop {\n"
+		     " chain i {\n"
+		     "  type filter hook prerouting priority -300;\n"
+		     "  tcp dport %u meta length > 100 numgen inc mod 1000000000 == %u counter drop\n"
+		     " }\n"
+		     "}\n"
+		     "EOF", n->b, port, nth);
+}
+
+/* Drop every segment to @port until tt_blackhole_off(). */
+TT_FN int tt_blackhole_on(struct tt_net *n, unsigned short port)
+{
+	return tt_sh("ip netns exec %s nft -f - <<'EOF'\n"
+		     "table inet tt_hole {\n"
+		     " chain i {\n"
+		     "  type filter hook prerouting priority -300;\n"
+		     "  tcp dport %u counter drop\n"
+		     " }\n"
+		     "}\n"
+		     "EOF", n->b, port);
+}
+
+TT_FN int tt_blackhole_off(struct tt_net *n)
+{
+	return tt_sh("ip netns exec %s nft delete table inet tt_hole", n->b);
+}
+
+/* Packets a table's counter saw, or -1. */
+TT_FN long tt_nft_count(struct tt_net *n, const char *table)
+{
+	char cmd[256];
+	long v = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns exec %s nft list table inet %s | sed -n 's/.*counter packets \\([0-9]*\\).*/\\1/p'",
+		 n->b, table);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (fscanf(p, "%ld", &v) != 1)
+		v = -1;
+	pclose(p);
+	return v;
+}
+
+/* ---- /proc/net/tcp_teach_events ------------------------------------------ */
+
+struct tt_event {
+	unsigned long long time_us, cookie;
+	char algo[16], event[20], phase[16];
+	unsigned int cwnd, ssthresh, snd_cwnd, inflight, rwnd, mss, srtt_us;
+	char local[64], remote[64];
+};
+
+struct tt_events {
+	struct tt_event *ev;
+	size_t n, cap;
+	unsigned long long dropped;	/* sum of "# dropped N" lines */
+	size_t dropped_lines;
+	size_t bad_lines;
+	char partial[512];		/* a line split across reads */
+};
+
+TT_FN int tt_parse_event(const char *line, struct tt_event *e)
+{
+	char ss[16];
+
+	memset(e, 0, sizeof(*e));
+	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %63s %63s",
+		   &e->time_us, &e->cookie, e->algo, e->event, e->phase,
+		   &e->cwnd, ss, &e->snd_cwnd, &e->inflight, &e->rwnd,
+		   &e->mss, &e->srtt_us, e->local, e->remote) != 14)
+		return -1;
+	if (!strcmp(ss, "inf"))
+		e->ssthresh = TT_INF;
+	else if (sscanf(ss, "%u", &e->ssthresh) != 1)
+		return -1;
+	return 0;
+}
+
+TT_FN void tt_events_line(struct tt_events *t, const char *line)
+{
+	unsigned long long d;
+
+	if (!*line)
+		return;
+	if (sscanf(line, "# dropped %llu", &d) == 1) {
+		t->dropped += d;
+		t->dropped_lines++;
+		return;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->ev = realloc(t->ev, t->cap * sizeof(*t->ev));
+		if (!t->ev)
+			abort();
+	}
+	if (tt_parse_event(line, &t->ev[t->n])) {
+		fprintf(stderr, "# bad event line: %s\n", line);
+		t->bad_lines++;
+		return;
+	}
+	t->n++;
+}
+
+TT_FN void tt_append(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(dst), n = strlen(src);
+
+	if (n > size - 1 - len)
+		n = size - 1 - len;
+	memcpy(dst + len, src, n);
+	dst[len + n] = 0;
+}
+
+/* Read what is there (fd is O_NONBLOCK) and append it to @t. */
+TT_FN int tt_events_drain(int fd, struct tt_events *t)
+{
+	char buf[8192];
+	ssize_t r;
+
+	for (;;) {
+		char *p, *nl;
+
+		r = read(fd, buf, sizeof(buf) - 1);
+		if (r < 0)
+			return errno == EAGAIN ? 0 : -1;
+		if (r == 0)
+			return 0;
+		buf[r] = 0;
+		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			*nl = 0;
+			if (t->partial[0]) {
+				tt_append(t->partial, sizeof(t->partial), p);
+				tt_events_line(t, t->partial);
+				t->partial[0] = 0;
+			} else {
+				tt_events_line(t, p);
+			}
+		}
+		tt_append(t->partial, sizeof(t->partial), p);
+	}
+}
+
+/* Keep only the events of one flow (in place). */
+TT_FN void tt_events_filter(struct tt_events *t, unsigned long long cookie)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (t->ev[i].cookie == cookie)
+			t->ev[k++] = t->ev[i];
+	t->n = k;
+}
+
+TT_FN size_t tt_events_count(const struct tt_events *t, const char *event)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < t->n; i++)
+		c += !strcmp(t->ev[i].event, event);
+	return c;
+}
+
+/* Index of the first @event at or after @from, or -1. */
+TT_FN long tt_events_find(const struct tt_events *t, size_t from,
+			   const char *event)
+{
+	size_t i;
+
+	for (i = from; i < t->n; i++)
+		if (!strcmp(t->ev[i].event, event))
+			return i;
+	return -1;
+}
+
+TT_FN void tt_events_print(const struct tt_events *t, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to && i < t->n; i++)
+		fprintf(stderr, "#  %llu %s %s cwnd=%u ssthresh=%d snd_cwnd=%u inflight=%u\n",
+			t->ev[i].time_us, t->ev[i].event, t->ev[i].phase,
+			t->ev[i].cwnd, (int)t->ev[i].ssthresh,
+			t->ev[i].snd_cwnd, t->ev[i].inflight);
+}
+
+TT_FN void tt_events_free(struct tt_events *t)
+{
+	free(t->ev);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- /proc/net/tcp_teach ------------------------------------------------ */
+
+struct tt_sock_line {
+	char local[64], remote[64];
+	unsigned long long cookie;
+	char algo[16], phase[16], ca_state[16];
+	unsigned int cwnd, snd_cwnd, ssthresh, mss, rwnd;
+	unsigned long long wnd;
+	unsigned int inflight, srtt_us, acks, ss_incr, ca_incr, dupacks;
+	unsigned int fast_retransmits, timeouts, undos;
+};
+
+#define TT_PROC_HEADER "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos"
+
+/*
+ * Find @cookie's line in /proc/net/tcp_teach of namespace @ns.
+ * Returns 1 found, 0 not found, -1 on a malformed file.
+ */
+TT_FN int tt_proc_find(struct tt_net *n, const char *ns,
+			unsigned long long cookie, struct tt_sock_line *out)
+{
+	char line[1024], ss[16];
+	int fd, found = 0, first = 1;
+	FILE *f;
+
+	fd = tt_open_in(n, ns, "tcp_teach", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct tt_sock_line l;
+
+		line[strcspn(line, "\n")] = 0;
+		if (first) {
+			first = 0;
+			if (strcmp(line, TT_PROC_HEADER)) {
+				fprintf(stderr, "# bad header: %s\n", line);
+				found = -1;
+				break;
+			}
+			continue;
+		}
+		memset(&l, 0, sizeof(l));
+		if (sscanf(line, "%63s %63s %llu %15s %15s %15s %u %u %15s %u %u %llu %u %u %u %u %u %u %u %u %u",
+			   l.local, l.remote, &l.cookie, l.algo, l.phase,
+			   l.ca_state, &l.cwnd, &l.snd_cwnd, ss, &l.mss,
+			   &l.rwnd, &l.wnd, &l.inflight, &l.srtt_us, &l.acks,
+			   &l.ss_incr, &l.ca_incr, &l.dupacks,
+			   &l.fast_retransmits, &l.timeouts, &l.undos) != 21) {
+			fprintf(stderr, "# bad line: %s\n", line);
+			found = -1;
+			break;
+		}
+		l.ssthresh = strcmp(ss, "inf") ? (unsigned int)atoi(ss) : TT_INF;
+		if (l.cookie == cookie) {
+			*out = l;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+#endif /* TEACH_TEST_H */
