@@ -635,7 +635,9 @@ void ttp_conn_input_seg(struct ttp_conn *c, const struct ttp_seg *s,
 			handle_rst(c, s, now);
 			return;
 		}
-		if (s->flags & TTP_ACK && s->ack != c->iss + 1) {
+		/* it must acknowledge the SYN we really sent */
+		if (s->flags & TTP_ACK &&
+		    (s->ack != c->iss + 1 || c->snd_max != c->iss + 1)) {
 			send_rst_for(c, s);
 			return;
 		}
