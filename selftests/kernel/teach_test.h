@@ -221,7 +221,13 @@ struct tt_xfer {
 	int family;		/* AF_INET (default) or AF_INET6 */
 	unsigned short port;	/* default 5001 */
 	size_t bytes;
-	int rcvbuf;		/* receiver SO_RCVBUF, 0 = default */
+	int rcvbuf;		/* receiver SO_RCVBUFFORCE, 0 = default */
+	/*
+	 * Sender SO_SNDBUFFORCE, 0 = 8 MB: the whole transfer is copied into
+	 * the socket before the first ACK, so the sender never holds the
+	 * socket lock while ACKs arrive (they would be merged in the backlog).
+	 */
+	int sndbuf;
 	/* called once the data is sent, before waiting for the ACKs */
 	void (*during)(struct tt_net *n, struct tt_xfer *x, int fd);
 	/* called when every byte is acknowledged, before the FIN */
@@ -312,7 +318,7 @@ TT_FN int tt_transfer(struct tt_net *n, struct tt_xfer *x)
 		return -1;
 	setsockopt(rx.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (x->rcvbuf)
-		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVBUF, &x->rcvbuf,
+		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVBUFFORCE, &x->rcvbuf,
 			   sizeof(x->rcvbuf));
 	tt_addr(&ss, &len, family, TT_V4_B, TT_V6_B, port);
 	if (bind(rx.lfd, (struct sockaddr *)&ss, len) || listen(rx.lfd, 4)) {
@@ -333,6 +339,8 @@ TT_FN int tt_transfer(struct tt_net *n, struct tt_xfer *x)
 			strerror(errno));
 		goto out;
 	}
+	one = x->sndbuf ? x->sndbuf : 8 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &one, sizeof(one));
 	if (connect(fd, (struct sockaddr *)&ss, len)) {
 		fprintf(stderr, "# connect: %s\n", strerror(errno));
 		goto out;
@@ -583,6 +591,26 @@ TT_FN void tt_events_print(const struct tt_events *t, size_t from, size_t to)
 			t->ev[i].time_us, t->ev[i].event, t->ev[i].phase,
 			t->ev[i].cwnd, (int)t->ev[i].ssthresh,
 			t->ev[i].snd_cwnd, t->ev[i].inflight);
+}
+
+/*
+ * Split events [from, to) into round trips: a new round starts where two
+ * events are more than @gap_us apart.  Fills @start (first index of each
+ * round, at most @max) and returns the number of rounds.
+ */
+TT_FN size_t tt_rounds(const struct tt_events *t, size_t from, size_t to,
+		       unsigned long long gap_us, size_t *start, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = from; i < to && i < t->n; i++) {
+		if (i == from || t->ev[i].time_us - t->ev[i - 1].time_us > gap_us) {
+			if (n == max)
+				break;
+			start[n++] = i;
+		}
+	}
+	return n;
 }
 
 TT_FN void tt_events_free(struct tt_events *t)

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slow start and congestion avoidance (issue 3, tests 2 and 3).
+ *
+ * A clean path (no loss) with a 50 ms RTT.  The sender starts with
+ * cwnd = initial_cwnd = 1 and ssthresh = 65536 bytes in segments of the
+ * connection's MSS.  Slow start adds one segment per acknowledged segment,
+ * so the window after k round trips is exactly 2^k: a receiver ACKs every
+ * segment or every second one (delayed ACK), and the core adds up to two
+ * per ACK, so both ACK patterns double the window.  At ssthresh the growth
+ * turns linear: +1 segment per round trip.
+ *
+ * Round trips are read from the event times: the sender sends a window in
+ * a burst that takes a few ms, its ACKs come back one RTT (50 ms) later,
+ * so events more than 25 ms apart belong to different rounds.
+ */
+#include "kselftest_harness.h"
+#include "teach_test.h"
+
+#define PORT		5002
+#define DELAY_MS	25		/* each way */
+#define GAP_US		(DELAY_MS * 1000ULL)
+#define BYTES		(1024 * 1024)
+#define MAX_ROUNDS	256
+
+FIXTURE(ss) {
+	struct tt_net net;
+	struct tt_events ev;
+	int evfd;
+};
+
+FIXTURE_VARIANT(ss) {
+	const char *algo;
+};
+
+FIXTURE_VARIANT_ADD(ss, reno) { .algo = "teach_reno" };
+FIXTURE_VARIANT_ADD(ss, tahoe) { .algo = "teach_tahoe" };
+
+FIXTURE_SETUP(ss)
+{
+	unsigned int v;
+
+	self->evfd = -1;
+	ASSERT_EQ(0, tt_param_read("initial_cwnd", &v));
+	ASSERT_EQ(1, v);
+	ASSERT_EQ(0, tt_param_read("initial_ssthresh", &v));
+	ASSERT_EQ(65536, v);
+	ASSERT_EQ(0, tt_net_up(&self->net, "ttss", DELAY_MS));
+	/* Open the stream before connecting, so "init" is in it. */
+	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
+				O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, self->evfd);
+}
+
+FIXTURE_TEARDOWN(ss)
+{
+	if (self->evfd >= 0)
+		close(self->evfd);
+	tt_events_free(&self->ev);
+	tt_net_down(&self->net);
+}
+
+TEST_F_TIMEOUT(ss, doubling_then_linear, 180)
+{
+	struct tt_xfer x = { .algo = variant->algo, .bytes = BYTES,
+			     .port = PORT, .rcvbuf = 4 << 20 };
+	struct tt_events *t = &self->ev;
+	size_t start[MAX_ROUNDS], nr, r, i, first_ca, end;
+	unsigned int ssthresh, want, prev;
+
+	ASSERT_EQ(0, tt_transfer(&self->net, &x));
+	tt_msleep(100);
+	ASSERT_EQ(0, tt_events_drain(self->evfd, t));
+	ASSERT_EQ(0, t->dropped);
+	tt_events_filter(t, x.cookie);
+	ASSERT_LT(10, t->n);
+	if (getenv("TT_DEBUG"))
+		tt_events_print(t, 0, t->n);
+
+	/* No loss on this path. */
+	ASSERT_EQ(0, tt_events_count(t, "fast_retransmit"));
+	ASSERT_EQ(0, tt_events_count(t, "timeout"));
+	ASSERT_EQ(0, tt_events_count(t, "rwnd_limited"));
+
+	/* init: cwnd 1, ssthresh = 65536 bytes in segments. */
+	ASSERT_STREQ("init", t->ev[0].event);
+	ASSERT_STREQ(variant->algo, t->ev[0].algo);
+	ASSERT_EQ(1, t->ev[0].cwnd);
+	ASSERT_EQ(1, t->ev[0].snd_cwnd);
+	ASSERT_LT(500, t->ev[0].mss);
+	ssthresh = 65536 / t->ev[0].mss;
+	ASSERT_EQ(ssthresh, t->ev[0].ssthresh);
+	ASSERT_STREQ("slow_start", t->ev[0].phase);
+
+	/* Slow start: +1 or +2 per ACK, never past ssthresh, ends at it. */
+	for (i = 1; i < t->n && !strcmp(t->ev[i].event, "slow_start"); i++) {
+		prev = t->ev[i - 1].cwnd;
+		ASSERT_LE(prev + 1, t->ev[i].cwnd);
+		ASSERT_GE(prev + 2, t->ev[i].cwnd);
+		ASSERT_GE(ssthresh, t->ev[i].cwnd);
+		ASSERT_EQ(t->ev[i].cwnd, t->ev[i].snd_cwnd);
+	}
+	first_ca = i;
+	ASSERT_EQ(ssthresh, t->ev[first_ca - 1].cwnd);
+	ASSERT_STREQ("cong_avoid", t->ev[first_ca - 1].phase);
+
+	/* Round k of slow start ends with cwnd = 2^k. */
+	nr = tt_rounds(t, 1, first_ca, GAP_US, start, MAX_ROUNDS);
+	for (r = 0, want = 2; r < nr; r++, want *= 2) {
+		end = r + 1 < nr ? start[r + 1] : first_ca;
+		TH_LOG("slow start round %zu: cwnd %u -> %u", r + 1,
+		       t->ev[start[r] - 1].cwnd, t->ev[end - 1].cwnd);
+		ASSERT_EQ(want < ssthresh ? want : ssthresh,
+			  t->ev[end - 1].cwnd);
+	}
+	/* 1 -> ssthresh by doubling: ceil(log2(ssthresh)) round trips. */
+	for (want = 0; (1u << want) < ssthresh; want++)
+		;
+	ASSERT_EQ(want, nr);
+
+	/* Congestion avoidance: every step is +1 ... */
+	end = t->n - 1;
+	ASSERT_STREQ("close", t->ev[end].event);
+	for (i = first_ca; i < end; i++) {
+		ASSERT_STREQ("cong_avoid", t->ev[i].event);
+		ASSERT_EQ(t->ev[i - 1].cwnd + 1, t->ev[i].cwnd);
+		ASSERT_EQ(ssthresh, t->ev[i].ssthresh);
+	}
+	/* ... and there is one step per round trip. */
+	nr = tt_rounds(t, first_ca, end, GAP_US, start, MAX_ROUNDS);
+	TH_LOG("congestion avoidance: %zu steps in %zu rounds, cwnd %u -> %u",
+	       end - first_ca, nr, t->ev[first_ca - 1].cwnd,
+	       t->ev[end - 1].cwnd);
+	ASSERT_LT(5, end - first_ca);
+	ASSERT_EQ(nr, end - first_ca);
+}
+
+TEST_HARNESS_MAIN
