@@ -208,6 +208,29 @@ TEST_F(plot, bad_trace_names_file_line_and_writes_nothing)
 	EXPECT_TRUE(file_exists(self->out));
 }
 
+/* A trace without any loss (the first rows): nothing to mark. */
+TEST_F(plot, trace_without_losses)
+{
+	char small[160];
+	FILE *in, *out;
+	char line[512];
+	int n = 0;
+
+	snprintf(small, sizeof(small), "%s/small.csv", self->dir);
+	snprintf(self->out, sizeof(self->out), "%s/small.svg", self->dir);
+	in = fopen(DATA "/reno.csv", "r");
+	out = fopen(small, "w");
+	ASSERT_NE(NULL, in);
+	ASSERT_NE(NULL, out);
+	while (n++ < 6 && fgets(line, sizeof(line), in))
+		fputs(line, out);
+	fclose(in);
+	fclose(out);
+	ASSERT_EQ(0, CLI(self->o, "plot", small, "-o", self->out, "--rounds"))
+		TH_LOG("%s", self->o->err);
+	EXPECT_TRUE(file_exists(self->out));
+}
+
 TEST_F(plot, missing_gnuplot_names_the_package)
 {
 	snprintf(self->out, sizeof(self->out), "%s/fig.png", self->dir);

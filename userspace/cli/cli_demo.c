@@ -628,7 +628,7 @@ int cmd_demo(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+o:b:d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:b:d:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			c.dir = optarg;

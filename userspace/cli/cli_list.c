@@ -63,7 +63,7 @@ int cmd_list(int argc, char **argv)
 	size_t i;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -176,7 +176,7 @@ int cmd_use(int argc, char **argv)
 	int c, fd = -1;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			netns = optarg;

@@ -297,8 +297,6 @@ static int write_events(const char *path, const struct flow *f, int reason,
 			r->cwnd);
 		count++;
 	}
-	if (!count)	/* gnuplot refuses an empty data file */
-		fputs("NaN NaN \"\"\n", fp);
 	if (fclose(fp))
 		return -1;
 	return count;
@@ -427,17 +425,20 @@ static int panel(FILE *s, FILE *pl, const char *dir,
 		if (nf == 1 || k == 0)
 			fprintf(pl, ", \\\n     '%s' using 1:5 with steps lw 1.5 dt 3 lc rgb '#2e7d32' title '%srwnd/mss'",
 				path, name);
-		fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 7 ps 1.4 lc rgb '#d62728' title '%s'",
-			evto, nto > 0 && (nf == 1 || k == 0) ? "timeout" : "");
-		fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 9 ps 1.4 lc rgb '#ff7f0e' title '%s'",
-			evfr, nfr > 0 && (nf == 1 || k == 0) ? "fast retransmit" : "");
+		/* Empty files are left out: gnuplot cannot plot them. */
+		if (nto)
+			fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 7 ps 1.4 lc rgb '#d62728' title '%s'",
+				evto, nf == 1 || k == 0 ? "timeout" : "");
+		if (nfr)
+			fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 9 ps 1.4 lc rgb '#ff7f0e' title '%s'",
+				evfr, nf == 1 || k == 0 ? "fast retransmit" : "");
 		/* Labels only while they stay readable. */
-		if (nto + nfr <= 12) {
+		if (nto && nto + nfr <= 12)
 			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#d62728' notitle",
 				evto);
+		if (nfr && nto + nfr <= 12)
 			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#b35900' notitle",
 				evfr);
-		}
 	}
 	if (nf == 1) {
 		int ph;

@@ -179,7 +179,7 @@ int cmd_show(int argc, char **argv)
 	struct teach_sock *s;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+p:a:ejh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:a:ejh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 		case 'a':
@@ -317,7 +317,7 @@ int cmd_watch(int argc, char **argv)
 	struct timespec t0, now;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+i:n:p:a:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:n:p:a:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (cli_parse_seconds(optarg, &interval)) {

@@ -185,7 +185,7 @@ int cmd_trace(int argc, char **argv)
 	int c, fd, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+o:p:d:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:p:d:n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			outname = optarg;
