@@ -16,6 +16,9 @@ ifeq ($(KDIR),)
   endif
 endif
 KDIR ?= /lib/modules/$(shell uname -r)/build
+# The release the headers are for (Debian's kernel.release file differs).
+KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 # kselftest_harness.h and checkpatch.pl, extracted from linux-source-6.1.
 KSRC ?= $(CACHE)/linux-source-6.1
@@ -115,8 +118,9 @@ checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f kmod/*.c kmod/*.h
 
 install: module userspace
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) \
+		INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(KREL)
 	install -D -m 0755 $(B)/tcpteach $(DESTDIR)$(PREFIX)/bin/tcpteach
 	install -D -m 0755 $(B)/libtcpteach_preload.so \
 		$(DESTDIR)$(PREFIX)/lib/tcpteach/libtcpteach_preload.so
@@ -143,3 +147,29 @@ BENCH_QUICK ?=
 bench: all
 	selftests/vm/run-vm.sh --timeout 5400 -- $(CURDIR)/selftests/bench/run.sh \
 		$(if $(filter-out 0,$(BENCH_QUICK)),--quick)
+
+# --- teaching transport ---
+# libFuzzer targets for the segment parser and the connection state
+# machine; `make fuzz` builds them and runs each briefly on a copy of the
+# seed corpus (FUZZ_RUNS=... to run longer).
+FUZZ_CC ?= clang
+FUZZ_RUNS ?= 20000
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/ttp/segment.c \
+	userspace/ttp/conn.c userspace/ttp/listener.c
+
+$(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB)
+
+fuzz: $(B)/fuzz/fuzz_segment $(B)/fuzz/fuzz_conn
+	@for t in segment conn; do \
+		rm -rf $(B)/fuzz/corpus_$$t && \
+		cp -r selftests/fuzz/corpus_$$t $(B)/fuzz/corpus_$$t && \
+		$(B)/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) \
+			-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus_$$t \
+			2>$(B)/fuzz/fuzz_$$t.log || \
+		{ tail -40 $(B)/fuzz/fuzz_$$t.log; exit 1; }; \
+		echo "fuzz_$$t: $(FUZZ_RUNS) runs, no crash"; \
+	done

@@ -54,6 +54,9 @@ host_suite() {
 	if want checkpatch; then
 		run_exit "checkpatch --strict kmod/" selftests/check-style.sh
 	fi
+	if want fuzz; then
+		run_exit "fuzz: segment parser and state machine (short run)" make -s fuzz
+	fi
 	if want module-build; then
 		run_exit "module builds without warnings" selftests/check-build.sh
 	fi

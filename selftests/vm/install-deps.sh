@@ -14,6 +14,7 @@ PKGS=(
 	iproute2 nftables ethtool iperf3 netcat-openbsd procps
 	gnuplot-nox tshark python3 dkms
 	linux-source-6.1
+	flex bison bc libelf-dev libssl-dev
 )
 
 need_root() {
