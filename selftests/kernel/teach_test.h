@@ -17,7 +17,7 @@
 #include <limits.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>	/* struct tcp_info with tcpi_snd_wnd */
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
