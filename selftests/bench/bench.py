@@ -170,24 +170,23 @@ def topo_up():
 
 
 def set_link(rtt_ms, loss_pct):
-    """Configure the bottleneck for one cell."""
+    """Configure the bottleneck for one run (fresh qdiscs: zero stats)."""
     half = "%.3fms" % (rtt_ms / 2.0)
     bdp = int(RATE_MBIT * 1e6 / 8 * rtt_ms / 1000)
     for dev in ("r0", "r1"):
         sh(["tc", "qdisc", "del", "dev", dev, "root"], ns="br", check=False)
-    sh(["tc", "qdisc", "add", "dev", "r0", "root", "netem", "delay", half,
-        "limit", "100000"], ns="br")
-    netem = ["tc", "qdisc", "add", "dev", "r1", "root", "handle", "1:",
-             "netem", "delay", half, "limit", "100000"]
-    if loss_pct > 0:
-        netem += ["loss", "random", "%g%%" % loss_pct]
-    sh(netem, ns="br")
-    # tbf: queue = one BDP in bytes; a 64 KiB bucket rides over the timer
-    # slack of the emulated CPU (a late watchdog would otherwise cost
-    # capacity) and is small next to a one-BDP queue.
-    sh(["tc", "qdisc", "add", "dev", "r1", "parent", "1:", "handle", "2:",
-        "tbf", "rate", "%dmbit" % RATE_MBIT, "burst", "64k",
-        "limit", str(bdp)], ns="br")
+    loss = " loss random %g%%" % loss_pct if loss_pct > 0 else ""
+    # netem root, tbf child: the tbf queue (one BDP, bytes) holds only what
+    # waits for the bottleneck, not netem's delay line.  A 64 KiB bucket
+    # rides over the timer slack of the emulated CPU (a late watchdog
+    # would otherwise cost capacity) and is small next to a one-BDP queue.
+    batch = "\n".join([
+        "qdisc add dev r0 root netem delay %s limit 100000" % half,
+        "qdisc add dev r1 root handle 1: netem delay %s limit 100000%s"
+        % (half, loss),
+        "qdisc add dev r1 parent 1: handle 2: tbf rate %dmbit burst 64k "
+        "limit %d" % (RATE_MBIT, bdp)]) + "\n"
+    sh(["tc", "-batch", "-"], ns="br", input=batch)
 
 
 def link_stats():
@@ -230,10 +229,12 @@ class Server:
 def iperf3(ns, dst, cc, secs, port=5201, extra=()):
     """One iperf3 client run; returns the parsed JSON (raises on error)."""
     cmd = ["ip", "netns", "exec", ns, "iperf3", "-c", dst, "-p", str(port),
-           "-t", str(secs), "-C", cc, "-J", "--get-server-output"]
+           "-C", cc, "-J", "--get-server-output"]
+    if secs:
+        cmd += ["-t", str(secs)]
     cmd += list(extra)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, timeout=secs + 60)
+                       text=True, timeout=(secs or 240) + 60)
     try:
         j = json.loads(r.stdout)
     except ValueError:
@@ -342,6 +343,350 @@ def cmd_matrix(a):
     return 0
 
 
+# --- part 4: observation cost -----------------------------------------
+
+OBS_FIELDS = ["kind", "rep", "n", "lines", "reads", "median_ms", "min_ms",
+              "max_ms", "tcp_ms", "load", "mode", "secs", "mbps", "retrans", "events",
+              "dropped", "lines_read", "events_per_s", "note", "when"]
+
+# Runs inside netns "bo": holds N connected loopback sockets whose client
+# side uses teach_reno and times whole reads of /proc/net/tcp_teach.
+PROC_READER = r"""
+import os, socket, sys, time
+ns = [int(x) for x in sys.argv[1].split(",")]
+reads_for = lambda n: 30 if n <= 100 else (15 if n <= 1000 else 7)
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0)); ls.listen(4096); addr = ls.getsockname()
+keep = []
+def one_read(path="/proc/net/tcp_teach"):
+    t = time.perf_counter()
+    fd = os.open(path, os.O_RDONLY)
+    lines = 0
+    while True:
+        b = os.read(fd, 65536)
+        if not b:
+            break
+        lines += b.count(b"\n")
+    os.close(fd)
+    return (time.perf_counter() - t) * 1000, lines - 1
+for n in ns:
+    while len(keep) < 2 * n:
+        batch = min(500, n - len(keep) // 2)
+        cs = []
+        for _ in range(batch):
+            c = socket.socket()
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION,
+                         b"teach_reno")
+            c.connect(addr); cs.append(c)
+        for c in cs:
+            keep.append(c); keep.append(ls.accept()[0])
+    one_read()
+    ts, lines = [], 0
+    for _ in range(reads_for(n)):
+        ms, lines = one_read(); ts.append(ms)
+    ts.sort()
+    # Baseline: the kernel's own /proc/net/tcp over the same sockets.
+    bs = sorted(one_read("/proc/net/tcp")[0] for _ in range(len(ts)))
+    print(n, lines, len(ts), ts[len(ts) // 2], ts[0], ts[-1],
+          bs[len(bs) // 2], flush=True)
+"""
+
+
+def ns_cat(ns, path):
+    return sh(["cat", path], ns=ns)
+
+
+def teach_stats(ns):
+    out = {}
+    for line in ns_cat(ns, "/proc/net/tcp_teach_stats").splitlines():
+        k, _, v = line.partition(" ")
+        out[k] = int(v) if v.strip().isdigit() else v
+    return out
+
+
+def stream_run(out, srv, rep, load, mode, secs, extra):
+    row = {"kind": "stream", "rep": rep, "load": load, "mode": mode,
+           "secs": secs, "when": time.strftime("%H:%M:%S")}
+    rd = wc = None
+    if mode == "reader":
+        rd = subprocess.Popen(["ip", "netns", "exec", "bo", "cat",
+                               "/proc/net/tcp_teach_events"],
+                              stdout=subprocess.PIPE)
+        wc = subprocess.Popen(["wc", "-l"], stdin=rd.stdout,
+                              stdout=subprocess.PIPE, text=True)
+        rd.stdout.close()
+    elif mode == "stalled":
+        # Opens the stream and never reads: the ring fills, events drop.
+        rd = subprocess.Popen(["ip", "netns", "exec", "bo", "sh", "-c",
+                               "exec sleep 1000 < /proc/net/tcp_teach_events"])
+    time.sleep(0.5)
+    before = teach_stats("bo")
+    try:
+        j = iperf3("bo", "127.0.0.1", "teach_reno", secs, extra=extra)
+        sm = summarize(j)
+        row.update({"mbps": sm["goodput_mbps"], "retrans": sm["retrans"]})
+    except Exception as e:
+        row["note"] = str(e)[:200]
+        srv.start()
+    after = teach_stats("bo")
+    if rd:
+        rd.terminate()
+        rd.wait()
+    if wc:
+        row["lines_read"] = int(wc.communicate()[0].split()[0])
+    ev = after.get("events", 0) - before.get("events", 0)
+    row["events"] = ev
+    row["dropped"] = after.get("dropped", 0) - before.get("dropped", 0)
+    row["events_per_s"] = round(ev / secs)
+    out.row(row)
+    log("stream %s %-7s rep %d: %s Mbit/s, events %s (%s/s), dropped %s, "
+        "read %s" % (load, mode, rep, row.get("mbps"), ev,
+                     row["events_per_s"], row["dropped"],
+                     row.get("lines_read", "-")))
+
+
+def cmd_obscost(a):
+    if "teach_reno" not in ensure_cc(["teach_reno"]):
+        log("obscost: teach_reno is not available; tcp_teach.ko not loaded?")
+        return 1
+    out = CsvLog(os.path.join(a.out, "obscost.csv"), OBS_FIELDS)
+    subprocess.run(["ip", "netns", "del", "bo"], stderr=subprocess.DEVNULL)
+    sh(["ip", "netns", "add", "bo"])
+    sh(["ip", "link", "set", "lo", "up"], ns="bo")
+    saved = teach_params_now()
+    try:
+        # 1. /proc/net/tcp_teach read time against the number of sockets.
+        ns = [1, 100, 1000] if a.quick else [1, 100, 1000, 10000]
+        r = subprocess.run(["ip", "netns", "exec", "bo", "python3", "-c",
+                            PROC_READER, ",".join(map(str, ns))],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=900)
+        for line in r.stdout.splitlines():
+            n, lines, reads, md, mn, mx, base = line.split()
+            out.row({"kind": "proc_read", "n": n, "lines": lines,
+                     "reads": reads, "median_ms": "%.3f" % float(md),
+                     "min_ms": "%.3f" % float(mn),
+                     "max_ms": "%.3f" % float(mx),
+                     "tcp_ms": "%.3f" % float(base),
+                     "when": time.strftime("%H:%M:%S")})
+            log("proc read: %s sockets, %s lines: median %.2f ms "
+                "(/proc/net/tcp, %d lines: %.2f ms)" %
+                (n, lines, float(md), 2 * int(n) + 1, float(base)))
+        if r.returncode != 0:
+            log("proc read helper failed: %s" % r.stderr.strip()[-500:])
+
+        # 2. Loopback transfer with the event stream off / read / stalled,
+        # two loads: "clean" = one flow on plain loopback (64 KiB MTU, few
+        # window events once the window stops growing), "lossy" = lo at
+        # MTU 1500 with 1% netem loss and 4 flows (an event every few
+        # ACKs: the stream's stress test).
+        secs = 3 if a.quick else 6
+        reps = 2 if a.quick else 3
+        set_teach_params((1, 65536))    # the module's (slide) defaults
+        srv = Server("bo")
+        srv.start()
+        try:
+            for rep in range(1, reps + 1):
+                for load in ("clean", "lossy"):
+                    if load == "clean":
+                        sh(["ip", "link", "set", "lo", "mtu", "65536"],
+                           ns="bo")
+                        sh(["tc", "qdisc", "del", "dev", "lo", "root"],
+                           ns="bo", check=False)
+                        extra = ()
+                    else:
+                        sh(["ip", "link", "set", "lo", "mtu", "1500"],
+                           ns="bo")
+                        sh(["tc", "qdisc", "replace", "dev", "lo", "root",
+                            "netem", "loss", "random", "1%", "limit",
+                            "10000"], ns="bo")
+                        extra = ("-P", "4")
+                    for mode in ("off", "reader", "stalled"):
+                        stream_run(out, srv, rep, load, mode, secs, extra)
+        finally:
+            srv.stop()
+    finally:
+        if saved:
+            set_teach_params(saved)
+        subprocess.run(["ip", "netns", "del", "bo"],
+                       stderr=subprocess.DEVNULL)
+    return 0
+
+
+# --- part 5: the teaching transport ------------------------------------
+
+TTP_FIELDS = ["what", "rep", "value", "unit", "bytes", "secs", "note",
+              "when"]
+TCPTEACH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "build", "tcpteach")
+
+
+def parse_goodput(text, who):
+    """'ttp recv: N bytes in T s, goodput G Mbit/s' -> (N, T, G)."""
+    for line in text.splitlines():
+        if line.startswith(who + ":") and "goodput" in line:
+            w = line.replace(",", " ").split()
+            return (int(w[w.index("bytes") - 1]), float(w[w.index("in") + 1]),
+                    float(w[w.index("goodput") + 1]))
+    raise RuntimeError("no goodput line from %s: %s" % (who, text[-300:]))
+
+
+def ttp_transfer(send_ns, recv_ns, dst, path, extra=(), port=5601,
+                 timeout=120):
+    rcv = subprocess.Popen(["ip", "netns", "exec", recv_ns, TCPTEACH, "ttp",
+                            "recv", "--port", str(port), "-o", "/dev/null",
+                            "--timeout", "20"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+    time.sleep(0.3)
+    snd = subprocess.run(["ip", "netns", "exec", send_ns, TCPTEACH, "ttp",
+                          "send"] + list(extra) + [path, "%s:%d" % (dst, port)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, timeout=timeout)
+    try:
+        rout = rcv.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        rcv.kill()
+        rout = rcv.communicate()[0]
+    if snd.returncode != 0 or rcv.returncode != 0:
+        raise RuntimeError("ttp failed (send %d, recv %d): %s %s" % (
+            snd.returncode, rcv.returncode, snd.stdout[-200:], rout[-200:]))
+    return parse_goodput(rout, "ttp recv")
+
+
+def make_file(path, size):
+    with open("/dev/urandom", "rb") as r, open(path, "wb") as w:
+        left = size
+        while left > 0:
+            b = r.read(min(left, 1 << 20))
+            w.write(b)
+            left -= len(b)
+
+
+def cmd_ttp(a):
+    if not os.access(TCPTEACH, os.X_OK):
+        log("ttp: %s missing; run make first" % TCPTEACH)
+        return 1
+    r = subprocess.run([TCPTEACH, "ttp", "--help"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if "send" not in r.stdout:
+        log("ttp: tcpteach has no 'ttp send' yet; part 5 not run")
+        return 1
+    out = CsvLog(os.path.join(a.out, "ttp.csv"), TTP_FIELDS)
+    reps = 2 if a.quick else 3
+    size = (50 if a.quick else 200) << 20
+    blob = "/tmp/tcpteach-bench.bin"
+    make_file(blob, size)
+    have_teach = "teach_reno" in ensure_cc(["teach_reno"])
+    saved = teach_params_now()
+
+    def rec(what, rep, value, unit, **kw):
+        d = {"what": what, "rep": rep, "value": value, "unit": unit,
+             "when": time.strftime("%H:%M:%S")}
+        d.update(kw)
+        out.row(d)
+        log("ttp: %s rep %d: %s %s %s" % (what, rep, value, unit,
+                                          kw.get("note", "")))
+
+    subprocess.run(["ip", "netns", "del", "bt"], stderr=subprocess.DEVNULL)
+    sh(["ip", "netns", "add", "bt"])
+    sh(["ip", "link", "set", "lo", "up"], ns="bt")
+    srv = Server("bt")
+    srv.start()
+    try:
+        # 1. Loopback: the same file through kernel TCP (iperf3 -F, cubic)
+        # and through the teaching transport (UDP, its default loopback
+        # MSS), interleaved.
+        for rep in range(1, reps + 1):
+            try:
+                j = iperf3("bt", "127.0.0.1", "cubic", 0,
+                           extra=("-F", blob, "-n", str(size)))
+                rec("tcp_loopback_mbps", rep,
+                    summarize(j)["goodput_mbps"], "Mbit/s", bytes=size,
+                    note="iperf3 -F file, cubic")
+            except Exception as e:
+                rec("tcp_loopback_mbps", rep, "", "Mbit/s", note=str(e)[:150])
+                srv.start()
+            try:
+                n, t, g = ttp_transfer("bt", "bt", "127.0.0.1", blob)
+                rec("ttp_loopback_mbps", rep, g, "Mbit/s", bytes=n, secs=t,
+                    note="ttp send/recv, reno, UDP")
+            except Exception as e:
+                rec("ttp_loopback_mbps", rep, "", "Mbit/s", note=str(e)[:150])
+    finally:
+        srv.stop()
+        subprocess.run(["ip", "netns", "del", "bt"],
+                       stderr=subprocess.DEVNULL)
+
+    # 2. The simulator's speed: data segments simulated per wall second.
+    for rep in range(1, reps + 1):
+        t = time.perf_counter()
+        r = subprocess.run([TCPTEACH, "sim", "--size", "50M", "--rtt", "10",
+                            "--loss", "0.1%", "--seed", str(rep)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+        wall = time.perf_counter() - t
+        segs = None
+        for line in r.stdout.splitlines():
+            w = line.replace(",", " ").replace("(", " ").split()
+            if "segments" in w and "sent" in w:
+                segs = int(w[w.index("sent") + 1]) + \
+                    int(w[w.index("received") + 1])
+        rec("sim_segments_per_s", rep,
+            round(segs / wall) if segs and r.returncode == 0 else "",
+            "segments/s", secs=round(wall, 3),
+            note="sim 50 MB, 10 ms, 0.1%% loss (sent+received %s)" % segs)
+
+    # 3. Through the matrix's bottleneck, next to teach_reno in the
+    # kernel with the same (slide) parameters and the same file size.
+    cells = [(10, 0.1, 40 << 20)] if a.quick else \
+        [(10, 0.1, 40 << 20), (50, 1.0, 4 << 20)]
+    topo_up()
+    srv = Server("bc")
+    srv.start()
+    try:
+        for rep in range(1, reps + 1):
+            for rtt, loss, nbytes in cells:
+                cell = "%d ms %g%%" % (rtt, loss)
+                if have_teach:
+                    set_teach_params((1, 65536))
+                    try:
+                        set_link(rtt, loss)
+                        j = iperf3("bs", RECEIVER_IP, "teach_reno", 0,
+                                   extra=("-F", blob, "-n", str(nbytes)))
+                        rec("kernel_teach_reno_mbps " + cell, rep,
+                            summarize(j)["goodput_mbps"], "Mbit/s",
+                            bytes=nbytes, note="slide defaults")
+                    except Exception as e:
+                        rec("kernel_teach_reno_mbps " + cell, rep, "",
+                            "Mbit/s", note=str(e)[:150])
+                        srv.start()
+                try:
+                    set_link(rtt, loss)
+                    with open(blob, "rb") as f, \
+                            open(blob + ".cell", "wb") as w:
+                        w.write(f.read(nbytes))
+                    n, t, g = ttp_transfer("bs", "bc", RECEIVER_IP,
+                                           blob + ".cell",
+                                           extra=("--mss", "1448",
+                                                  "--cc", "reno"),
+                                           timeout=300)
+                    rec("ttp_mbps " + cell, rep, g, "Mbit/s", bytes=n,
+                        secs=t, note="ttp reno, --mss 1448")
+                except Exception as e:
+                    rec("ttp_mbps " + cell, rep, "", "Mbit/s",
+                        note=str(e)[:150])
+    finally:
+        srv.stop()
+        topo_down()
+        if saved:
+            set_teach_params(saved)
+        for f in (blob, blob + ".cell"):
+            if os.path.exists(f):
+                os.unlink(f)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -355,7 +700,8 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    return {"matrix": cmd_matrix}[a.part](a)
+    return {"matrix": cmd_matrix, "obscost": cmd_obscost,
+            "ttp": cmd_ttp}[a.part](a)
 
 
 if __name__ == "__main__":

@@ -351,15 +351,19 @@ def obscost_md(rows, out, tmp):
     reads = [r for r in rows if r["kind"] == "proc_read"]
     if reads:
         L.append("### /proc/net/tcp_teach read time\n")
-        L.append("| sockets wanted | lines read | reads | median ms "
-                 "[min–max] | per socket µs |")
-        L.append("|---|---|---|---|---|")
+        L.append("Baseline: the kernel's own /proc/net/tcp read in the same "
+                 "process over the same connections (it lists both ends "
+                 "and the listener: 2N+1 lines).\n")
+        L.append("| sockets | lines read | reads | median ms "
+                 "[min–max] | per line µs | /proc/net/tcp ms (2N+1 lines) |")
+        L.append("|---|---|---|---|---|---|")
         for r in reads:
             n = int(r["n"])
-            L.append("| %d | %s | %s | %s [%s–%s] | %s |" % (
+            L.append("| %d | %s | %s | %s [%s–%s] | %s | %s |" % (
                 n, r["lines"], r["reads"], fmt(fnum(r["median_ms"]), 2),
                 fmt(fnum(r["min_ms"]), 2), fmt(fnum(r["max_ms"]), 2),
-                fmt(fnum(r["median_ms"]) * 1000 / max(int(r["lines"]), 1), 2)))
+                fmt(fnum(r["median_ms"]) * 1000 / max(int(r["lines"]), 1), 2),
+                fmt(fnum(r.get("tcp_ms")), 2)))
         L.append("")
         big = [r for r in reads if int(r["n"]) == 10000]
         if big:
@@ -369,9 +373,10 @@ def obscost_md(rows, out, tmp):
         dat = os.path.join(tmp, "read.dat")
         with open(dat, "w") as f:
             for r in reads:
-                f.write("%s %s %s %s\n" % (max(int(r["lines"]), 1),
-                                           r["median_ms"], r["min_ms"],
-                                           r["max_ms"]))
+                f.write("%s %s %s %s %s\n" % (max(int(r["lines"]), 1),
+                                              r["median_ms"], r["min_ms"],
+                                              r["max_ms"],
+                                              r.get("tcp_ms") or "NaN"))
         if gnuplot("""set terminal svg size 700,450 font 'sans,11'
 set output '%s'
 set title 'Time to read /proc/net/tcp_teach'
@@ -380,46 +385,67 @@ set xlabel 'sockets listed'
 set ylabel 'ms per read (median, bars min-max)'
 set grid
 set arrow from graph 0, first 50 to graph 1, first 50 nohead dt 2 lc rgb 'red'
-plot '%s' using 1:2:3:4 with yerrorlines title 'read time', 50 notitle
-""" % (os.path.join(out, "proc_read.svg"), dat), tmp):
+plot '%s' using 1:2:3:4 with yerrorlines title '/proc/net/tcp\\_teach', \\
+     '%s' using 1:5 with linespoints title '/proc/net/tcp (same sockets, 2N+1 lines)'
+""" % (os.path.join(out, "proc_read.svg"), dat, dat), tmp):
             figs.append("proc_read.svg")
     tp = [r for r in rows if r["kind"] == "stream"]
     if tp:
-        L.append("### Loopback transfer with the event stream off / on\n")
-        modes = []
+        L.append("### Loopback transfer (teach_reno) with the event stream "
+                 "off / on with a reader / on with a stalled reader\n")
+        L.append("clean = one flow on plain loopback; lossy = lo at MTU "
+                 "1500, 1% netem loss, 4 flows (many window events).\n")
+        loads, modes = [], []
         for r in tp:
+            if r.get("load", "clean") not in loads:
+                loads.append(r.get("load", "clean"))
             if r["mode"] not in modes:
                 modes.append(r["mode"])
-        base = med([fnum(r["mbps"]) for r in tp if r["mode"] == "off"])
-        L.append("| event stream | goodput Mbit/s median [min–max] | ratio "
-                 "to off | events/s (median) | events recorded | "
+        L.append("| load | event stream | goodput Mbit/s median [min–max] "
+                 "| ratio to off | events/s (median) | events recorded | "
                  "dropped | lines read |")
-        L.append("|---|---|---|---|---|---|---|")
-        for mo in modes:
-            rs = [r for r in tp if r["mode"] == mo]
-            v = [fnum(r["mbps"]) for r in rs]
-            L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                mo, spread(v), fmt(med(v) / base if base else None, 2),
-                fmt(med([fnum(r["events_per_s"]) for r in rs]), 0),
-                fmt(med([fnum(r["events"]) for r in rs]), 0),
-                fmt(med([fnum(r["dropped"]) for r in rs]), 0),
-                fmt(med([fnum(r["lines"]) for r in rs]), 0)))
-            if mo == "reader" and base:
-                t["stream"] = (med(v) / base >= 0.95,
-                               "%.2f× off" % (med(v) / base))
+        L.append("|---|---|---|---|---|---|---|---|")
+        res, keys = [], []
+        for ld in loads:
+            sel = [r for r in tp if r.get("load", "clean") == ld]
+            base = med([fnum(r["mbps"]) for r in sel if r["mode"] == "off"
+                        and fnum(r["mbps"]) is not None])
+            for mo in modes:
+                rs = [r for r in sel if r["mode"] == mo]
+                v = [fnum(r["mbps"]) for r in rs if fnum(r["mbps"])
+                     is not None]
+                if not v:
+                    continue
+                ratio = med(v) / base if base else None
+                L.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    ld, mo, spread(v), fmt(ratio, 2),
+                    fmt(med([fnum(r["events_per_s"]) for r in rs]), 0),
+                    fmt(med([fnum(r["events"]) for r in rs]), 0),
+                    fmt(med([fnum(r["dropped"]) for r in rs]), 0),
+                    fmt(med([fnum(r["lines_read"]) for r in rs
+                             if fnum(r["lines_read"]) is not None]), 0)))
+                keys.append("%s, %s" % (ld, mo))
+                res.append((med(v), min(v), max(v)))
+                if mo == "reader" and ratio is not None:
+                    t.setdefault("stream", [])
+                    t["stream"].append((ld, ratio))
         L.append("")
+        if "stream" in t:
+            rs = t["stream"]
+            t["stream"] = (all(r >= 0.95 for _, r in rs), ", ".join(
+                "%s %.2f× off" % (ld, r) for ld, r in rs))
         dat = os.path.join(tmp, "stream.dat")
         with open(dat, "w") as f:
-            for mo in modes:
-                v = [fnum(r["mbps"]) for r in tp if r["mode"] == mo]
-                f.write('"%s" %s %s %s\n' % (mo, med(v), min(v), max(v)))
-        if gnuplot("""set terminal svg size 700,450 font 'sans,11'
+            for k, (m, lo, hi) in zip(keys, res):
+                f.write('"%s" %s %s %s\n' % (k, m, lo, hi))
+        if gnuplot("""set terminal svg size 800,450 font 'sans,11'
 set output '%s'
 set title 'Loopback goodput, teach_reno, event stream off/on'
 set style data histogram
 set style histogram errorbars gap 2 lw 1
 set style fill solid 0.8 border -1
 set yrange [0:*]
+set xtics rotate by -20
 set ylabel 'Mbit/s (median, bars min-max)'
 set grid ytics
 plot '%s' using 2:3:4:xtic(1) notitle
@@ -441,8 +467,9 @@ def ttp_md(rows, out, tmp):
     for k in kinds:
         rs = [r for r in rows if r["what"] == k]
         v = [fnum(r["value"]) for r in rs if fnum(r["value"]) is not None]
+        note = " ".join((rs[-1].get("note") or "").split()).replace("|", "/")
         L.append("| %s | %s | %s | %s |" % (k, spread(v, 2), rs[0]["unit"],
-                                            rs[-1].get("note", "")))
+                                            note))
     L.append("")
     kv = {k: med([fnum(r["value"]) for r in rows if r["what"] == k and
                   fnum(r["value"]) is not None]) for k in kinds}
