@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sockios.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>	/* struct tcp_info with tcpi_snd_wnd */
 #include <poll.h>
@@ -72,6 +73,15 @@ TT_FN void tt_msleep(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* CLOCK_MONOTONIC in microseconds, the clock of the event stream. */
+TT_FN unsigned long long tt_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
 }
 
 TT_FN int tt_param_read(const char *name, unsigned int *val)
@@ -430,6 +440,33 @@ TT_FN int tt_blackhole_on(struct tt_net *n, unsigned short port)
 TT_FN int tt_blackhole_off(struct tt_net *n)
 {
 	return tt_sh("ip netns exec %s nft delete table inet tt_hole", n->b);
+}
+
+/*
+ * Take a link of namespace @ns down or up at once (an ioctl, not a
+ * command: under TCG starting nft or ip takes a few hundred ms).  With vb
+ * down, every segment va sends is lost on the wire.
+ */
+TT_FN int tt_link_set(struct tt_net *n, const char *ns, const char *dev,
+		      int up)
+{
+	struct ifreq ifr;
+	int fd, rc = -1;
+
+	fd = tt_socket_in(n, ns, AF_INET);
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		if (up)
+			ifr.ifr_flags |= IFF_UP;
+		else
+			ifr.ifr_flags &= ~IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return rc;
 }
 
 /* Packets a table's counter saw, or -1. */

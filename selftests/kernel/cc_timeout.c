@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timeout (issue 3, test 4).
+ *
+ * In the middle of a transfer the path drops everything for 100 ms: no
+ * ACK comes back, no duplicate ACK either, so only the retransmission
+ * timer (>= 200 ms) can repair it.  Tail loss probes are off, or a probe
+ * sent after the hole would turn this into a fast retransmit.  Every timeout must set
+ *   ssthresh = max(cwnd / 2, 2), cwnd = 1, phase slow_start,
+ * and afterwards the window slow-starts up to ssthresh, then grows by one
+ * per round trip.
+ */
+#include "kselftest_harness.h"
+#include "teach_test.h"
+
+#define PORT		5004
+#define BYTES		(3 * 1024 * 1024)
+
+FIXTURE(to) {
+	struct tt_net net;
+	struct tt_events ev;
+	int evfd;
+};
+
+FIXTURE_VARIANT(to) {
+	const char *algo;
+};
+
+FIXTURE_VARIANT_ADD(to, reno) { .algo = "teach_reno" };
+FIXTURE_VARIANT_ADD(to, tahoe) { .algo = "teach_tahoe" };
+
+FIXTURE_SETUP(to)
+{
+	self->evfd = -1;
+	/*
+	 * All the delay on the data path, none on the ACK path: with vb down
+	 * every data segment in flight or sent is lost, while every ACK of
+	 * what arrived before is already back (with ACKs lost too, the RTO
+	 * would be partly spurious and Linux would undo it).
+	 */
+	ASSERT_EQ(0, tt_net_up(&self->net, "ttto", 0));
+	ASSERT_EQ(0, tt_sh("tc -n %s qdisc add dev va root netem delay 30ms limit 10000",
+			   self->net.a));
+	ASSERT_EQ(0, tt_sh("ip netns exec %s sysctl -qw net.ipv4.tcp_early_retrans=0",
+			   self->net.a));
+	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
+				O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, self->evfd);
+}
+
+FIXTURE_TEARDOWN(to)
+{
+	if (self->evfd >= 0)
+		close(self->evfd);
+	tt_events_free(&self->ev);
+	tt_net_down(&self->net);
+}
+
+static int hole_rc = -1;
+
+/*
+ * The data is queued; the connection is in congestion avoidance by now.
+ * The receiver's link goes down for 100 ms, and the connection is silent
+ * until the RTO (at least 200 ms).
+ */
+static void blackhole(struct tt_net *n, struct tt_xfer *x, int fd)
+{
+	(void)x;
+	(void)fd;
+	tt_msleep(500);
+	hole_rc = tt_link_set(n, n->b, "vb", 0);
+	tt_msleep(100);
+	if (tt_link_set(n, n->b, "vb", 1))
+		hole_rc = -1;
+}
+
+TEST_F_TIMEOUT(to, blackhole, 180)
+{
+	struct tt_xfer x = { .algo = variant->algo, .bytes = BYTES,
+			     .port = PORT, .rcvbuf = 4 << 20,
+			     .during = blackhole };
+	struct tt_events *t = &self->ev;
+	long first, last, i = 0;
+	unsigned int ss, prev;
+	int reached = 0;
+
+	ASSERT_EQ(0, tt_transfer(&self->net, &x));
+	ASSERT_EQ(0, hole_rc);
+	tt_msleep(100);
+	ASSERT_EQ(0, tt_events_drain(self->evfd, t));
+	ASSERT_EQ(0, t->dropped);
+	tt_events_filter(t, x.cookie);
+	if (getenv("TT_DEBUG"))
+		tt_events_print(t, 0, t->n);
+
+	first = tt_events_find(t, 0, "timeout");
+	ASSERT_LT(0, first);
+	tt_events_print(t, first - 2, first + 6);
+	ASSERT_EQ(0, tt_events_count(t, "fast_retransmit"));
+	ASSERT_LE(1, x.info.tcpi_total_retrans);
+
+	/* Each timeout: ssthresh = max(cwnd / 2, 2), cwnd = 1, slow start. */
+	for (last = first; last >= 0; last = tt_events_find(t, last + 1, "timeout")) {
+		prev = t->ev[last - 1].cwnd;
+		ss = prev / 2 > 2 ? prev / 2 : 2;
+		TH_LOG("timeout: cwnd %u -> 1, ssthresh %u", prev,
+		       t->ev[last].ssthresh);
+		ASSERT_EQ(ss, t->ev[last].ssthresh);
+		ASSERT_EQ(1, t->ev[last].cwnd);
+		ASSERT_STREQ("slow_start", t->ev[last].phase);
+		i = last;
+	}
+	last = i;
+	/* The first one hit a large window (congestion avoidance). */
+	ASSERT_LT(20, t->ev[first - 1].cwnd);
+	ss = t->ev[last].ssthresh;
+
+	/* Then slow start up to ssthresh, then +1 per step. */
+	for (i = last + 1; i < (long)t->n; i++) {
+		const struct tt_event *e = &t->ev[i];
+
+		prev = t->ev[i - 1].cwnd;
+		ASSERT_EQ(ss, e->ssthresh);
+		if (!strcmp(e->event, "slow_start")) {
+			ASSERT_FALSE(reached);
+			ASSERT_LE(prev + 1, e->cwnd);
+			ASSERT_GE(prev + 2, e->cwnd);
+			ASSERT_GE(ss, e->cwnd);
+			reached = e->cwnd == ss;
+		} else if (!strcmp(e->event, "cong_avoid")) {
+			ASSERT_TRUE(reached);
+			ASSERT_EQ(prev + 1, e->cwnd);
+		} else {
+			ASSERT_EQ(prev, e->cwnd);
+		}
+	}
+	ASSERT_TRUE(reached);
+	ASSERT_LT(0, tt_events_count(t, "cong_avoid"));
+}
+
+TEST_HARNESS_MAIN
