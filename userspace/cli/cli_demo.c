@@ -3,12 +3,12 @@
  * `tcpteach demo`: Tahoe against Reno on the same lossy link.
  *
  * Two fresh network namespaces joined by a veth pair (offloads off, so
- * one drop is one segment; netem delay on both ends) carry a bulk
+ * one drop is one segment; netem delay on the ACK path) carry a bulk
  * transfer from our own sender to our own receiver, once with teach_tahoe
  * and once with teach_reno.  Both runs meet the same losses:
  *  - nftables drops data segments number DROP1 and DROP2 (counted by a
  *    numgen rule at the receiver): 3 duplicate ACKs -> fast retransmit;
- *  - after the sender has sent HOLE_AT segments, a blackhole (both
+ *  - once HOLE_AT segments are acknowledged, a blackhole (both
  *    directions) lasts until no ACK has come back for a while, so the
  *    retransmission timer expires: timeout.
  * The window events are traced from /proc/net/tcp_teach_events, one
@@ -40,8 +40,8 @@
 #define SND_ADDR	"10.77.0.1"
 #define RCV_ADDR	"10.77.0.2"
 #define DROP1		300	/* data segments seen by the receiver */
-#define DROP2		1400
-#define HOLE_AT		900	/* segments sent when the blackhole starts */
+#define DROP2		1600
+#define HOLE_AT		900	/* segments ACKed when the blackhole starts */
 #define HOLE_MIN_S	0.3	/* it lasts at least this long ... */
 #define RTO_MIN		"1000ms" /* ... well below the timeout */
 
@@ -53,7 +53,8 @@ struct demo_cfg {
 
 struct run_result {
 	double seconds;		/* connect to last byte received */
-	int hole_ok;		/* the blackhole was installed and removed */
+	int hole_done;		/* the blackhole was installed and removed */
+	int hole_backoff;	/* ... but only after the first RTO */
 };
 
 static double now_s(void)
@@ -131,8 +132,6 @@ static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 		"gso", "off", "gro", "off", NULL };
 	const char *const off_b[] = { "ethtool", "-K", "tt-rcv", "tso", "off",
 		"gso", "off", "gro", "off", NULL };
-	const char *const netem_a[] = { "tc", "qdisc", "add", "dev", "tt-snd",
-		"root", "netem", "delay", delay, "limit", "10000", NULL };
 	const char *const netem_b[] = { "tc", "qdisc", "add", "dev", "tt-rcv",
 		"root", "netem", "delay", delay, "limit", "10000", NULL };
 	/* A long minimum RTO leaves time to lift the blackhole first. */
@@ -153,13 +152,18 @@ static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 		"counter", "drop", NULL };
 
 	snprintf(peer, sizeof(peer), "/proc/%d/fd/%d", (int)getpid(), b);
-	snprintf(delay, sizeof(delay), "%lums", c->delay_ms);
+	/*
+	 * The whole delay on the receiver's side (the ACK path): segments
+	 * queued in a delaying qdisc on the sender would count against TCP
+	 * small queues and cap the sender below its window.
+	 */
+	snprintf(delay, sizeof(delay), "%lums", 2 * c->delay_ms);
 	/* numgen inc counts from 0. */
 	snprintf(d1, sizeof(d1), "%d", DROP1 - 1);
 	snprintf(d2, sizeof(d2), "%d", DROP2 - 1);
 	if (sh(a, link) || sh(a, addr_a) || sh(b, addr_b) || sh(a, lo) ||
 	    sh(b, lo) || sh(a, off_a) || sh(b, off_b) || sh(a, up_a) ||
-	    sh(b, up_b) || sh(a, netem_a) || sh(b, netem_b) ||
+	    sh(b, up_b) || sh(b, netem_b) ||
 	    sh(a, route) || sh(b, tbl) || sh(b, chain) || sh(b, drop1) ||
 	    sh(b, drop2))
 		return -1;
@@ -324,7 +328,8 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 	if (s < 0)
 		return -1;
 	/* A fixed, large send buffer: the window, not the buffer, limits. */
-	setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if (setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, algo, strlen(algo))) {
 		cli_err("demo: TCP_CONGESTION=%s: %s; " LOAD_HINT, algo,
 			strerror(errno));
@@ -339,7 +344,8 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 		goto out;
 	}
 	fcntl(s, F_SETFL, O_NONBLOCK);
-	while (sent < c->bytes || hole_state == 1) {
+	/* Keep watching after the last write: the buffer holds a lot. */
+	while (sent < c->bytes || hole_state != 2) {
 		struct pollfd p = { .fd = s, .events = POLLOUT };
 		struct tcp_info ti;
 		socklen_t len = sizeof(ti);
@@ -365,7 +371,14 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 		}
 		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len))
 			continue;
-		if (hole_state == 0 && ti.tcpi_segs_out >= HOLE_AT) {
+		if (sent == c->bytes && hole_state == 0 && !ti.tcpi_unacked &&
+		    !ti.tcpi_notsent_bytes) {
+			cli_err("demo: the transfer ended before the blackhole (%u segments sent)",
+				ti.tcpi_segs_out);
+			break;
+		}
+		if (hole_state == 0 &&
+		    ti.tcpi_bytes_acked >= (unsigned long long)HOLE_AT * ti.tcpi_snd_mss) {
 			if (hole(b, 1))
 				goto out;
 			hole_state = 1;
@@ -378,7 +391,8 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 			if (hole(b, 0))
 				goto out;
 			hole_state = 2;
-			res->hole_ok = ti.tcpi_retransmits == 0;
+			res->hole_done = 1;
+			res->hole_backoff = ti.tcpi_retransmits != 0;
 		}
 	}
 	shutdown(s, SHUT_WR);
@@ -485,8 +499,8 @@ static int read_story(const char *csv, struct story *st)
 {
 	FILE *f = fopen(csv, "r");
 	char line[1024], err[256];
-	unsigned int prev_cwnd = 0;
-	int prev_phase = -1, lineno = 0;
+	unsigned int last[8] = { 0 };	/* the last cwnds, newest first */
+	int prev_phase = -1, lineno = 0, nlast = 0;
 
 	memset(st, 0, sizeof(*st));
 	st->ss_end = -1;
@@ -513,13 +527,26 @@ static int read_story(const char *csv, struct story *st)
 		     r.event == TEACH_EV_TIMEOUT) && st->nloss < MAX_LOSSES) {
 			struct loss *l = &st->loss[st->nloss++];
 
+			int k;
+
 			l->reason = r.event;
 			l->t = (double)r.time_us / 1e6;
-			l->before = prev_cwnd;
 			l->after = r.cwnd;
 			l->ssthresh = r.ssthresh;
+			/* Rows already showing the cut may precede it. */
+			l->before = nlast ? last[0] : r.cwnd;
+			for (k = 0; k < nlast; k++) {
+				if (last[k] != r.cwnd) {
+					l->before = last[k];
+					break;
+				}
+			}
+			nlast = 0;
 		}
-		prev_cwnd = r.cwnd;
+		memmove(last + 1, last, sizeof(last) - sizeof(last[0]));
+		last[0] = r.cwnd;
+		if (nlast < 8)
+			nlast++;
 		prev_phase = r.phase;
 	}
 	fclose(f);
@@ -555,7 +582,7 @@ static void narrate(FILE *o, const struct story *tahoe,
 {
 	int i, j, n;
 
-	fprintf(o, "Tahoe vs Reno: %lu bytes over a veth pair, RTT %lu ms, the same drops (segments %d and %d) and a blackhole after %d segments.\n",
+	fprintf(o, "Tahoe vs Reno: %lu bytes over a veth pair, RTT %lu ms, the same drops (segments %d and %d) and a blackhole once %d segments are acknowledged.\n",
 		c->bytes, 2 * c->delay_ms, DROP1, DROP2, HOLE_AT);
 	if (reno->ss_end >= 0)
 		fprintf(o, "t=%.2fs: cwnd reached ssthresh (%u segments): slow start ends, congestion avoidance (+1 segment per RTT) begins\n",
@@ -582,7 +609,9 @@ static void narrate(FILE *o, const struct story *tahoe,
 	fprintf(o, "Reno kept half its window after each fast retransmit (fast recovery); Tahoe went back to slow start from 1 segment every time.\n");
 	fprintf(o, "Transfer time: Reno %.2f s, Tahoe %.2f s (%llu and %llu window events).\n",
 		rr->seconds, rt->seconds, reno->events, tahoe->events);
-	if (!rt->hole_ok || !rr->hole_ok)
+	if (!rt->hole_done || !rr->hole_done)
+		fprintf(o, "note: a transfer ended before the blackhole: no timeout in that run (use a larger --bytes).\n");
+	if (rt->hole_backoff || rr->hole_backoff)
 		fprintf(o, "note: the blackhole outlasted the first retransmission timer in one run, so the timeout backed off and repeated.\n");
 }
 
@@ -590,11 +619,11 @@ static void demo_usage(FILE *f)
 {
 	fputs("usage: tcpteach demo [-o DIR] [--bytes N] [--delay MS]\n\n"
 	      "Compare teach_tahoe and teach_reno on a real kernel: two network\n"
-	      "namespaces joined by a veth pair (offloads off, netem delay MS on\n"
-	      "each end, default 20), a bulk transfer of N bytes (default 3000000)\n"
+	      "namespaces joined by a veth pair (offloads off, RTT 2*MS by netem on\n"
+	      "the ACK path, MS default 20), a bulk transfer of N bytes (default 3000000)\n"
 	      "with each algorithm through the same deterministic losses (nftables\n"
-	      "drops data segments 300 and 1400: fast retransmit; a blackhole after\n"
-	      "900 segments: timeout).  Writes into DIR (default ./tcpteach-demo):\n"
+	      "drops data segments 300 and 1600: fast retransmit; a blackhole after\n"
+	      "900 segments are acknowledged: timeout).  Writes into DIR (default ./tcpteach-demo):\n"
 	      "  tahoe.csv reno.csv         the traces\n"
 	      "  tcpteach-demo.png .svg     the comparison figure\n"
 	      "  narration.txt              what happened and when (also printed)\n"

@@ -270,6 +270,26 @@ static int write_flow_data(const char *path, const struct flow *f,
 }
 
 /*
+ * The window a cut started from: the previous row's cwnd, or, when rows
+ * already carrying the cut value precede the event, the last value
+ * before them (a few rows back at most).
+ */
+static unsigned int cwnd_before(const struct flow *f, size_t i)
+{
+	size_t j;
+
+	for (j = i; j-- > 0 && i - j <= 8;) {
+		int ev = f->rows[j].event;
+
+		if (ev == TEACH_EV_FAST_RETRANSMIT || ev == TEACH_EV_TIMEOUT)
+			break;
+		if (f->rows[j].cwnd != f->rows[i].cwnd)
+			return f->rows[j].cwnd;
+	}
+	return i ? f->rows[i - 1].cwnd : f->rows[i].cwnd;
+}
+
+/*
  * Events worth a label: timeouts and fast retransmits.  Columns: x, the
  * cwnd before the cut, label.  Returns how many were written.
  */
@@ -284,10 +304,11 @@ static int write_events(const char *path, const struct flow *f, int reason,
 		return -1;
 	for (i = 0; i < f->n; i++) {
 		const struct trace_row *r = &f->rows[i];
-		unsigned int before = i ? f->rows[i - 1].cwnd : r->cwnd;
+		unsigned int before;
 
 		if (r->event != reason)
 			continue;
+		before = cwnd_before(f, i);
 		if (round)
 			fprintf(fp, "%u", round[i]);
 		else
