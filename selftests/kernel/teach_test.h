@@ -529,6 +529,8 @@ TT_FN void tt_events_line(struct tt_events *t, const char *line)
 
 	if (!*line)
 		return;
+	if (getenv("TT_RAW"))		/* debugging: show the stream as is */
+		fprintf(stderr, "# raw: %s\n", line);
 	if (sscanf(line, "# dropped %llu", &d) == 1) {
 		t->dropped += d;
 		t->dropped_lines++;
@@ -693,6 +695,8 @@ TT_FN int tt_proc_find(struct tt_net *n, const char *ns,
 		struct tt_sock_line l;
 
 		line[strcspn(line, "\n")] = 0;
+		if (getenv("TT_RAW"))
+			fprintf(stderr, "# raw: %s\n", line);
 		if (first) {
 			first = 0;
 			if (strcmp(line, TT_PROC_HEADER)) {
