@@ -197,8 +197,8 @@ static void teach_update_pacing_rate(struct sock *sk, struct teach_sk *ca)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	const struct net *net = sock_net(sk);
+	u32 ratio;
 	u64 rate;
-	int ratio;
 
 	if (!tp->srtt_us)
 		return;
@@ -209,7 +209,7 @@ static void teach_update_pacing_rate(struct sock *sk, struct teach_sk *ca)
 
 	/* srtt_us holds 8 * srtt in microseconds. */
 	rate = (u64)tp->mss_cache * ((USEC_PER_SEC / 100) << 3);
-	rate *= max_t(u32, ratio, 0);
+	rate *= ratio;
 	rate *= max(tcp_snd_cwnd(tp), tp->packets_out);
 	rate = div_u64(rate, tp->srtt_us);
 	WRITE_ONCE(sk->sk_pacing_rate, min_t(u64, rate, sk->sk_max_pacing_rate));
@@ -354,11 +354,15 @@ static void teach_set_state(struct sock *sk, u8 new_state)
 static u32 teach_undo_cwnd(struct sock *sk)
 {
 	struct teach_sk *ca = teach_sk(sk);
+	enum teach_reason r;
 
 	if (!ca->started)
 		return tcp_snd_cwnd(tcp_sk(sk));
-	teach_event(sk, ca, teach_cc_undo(&ca->cc));
-	return clamp(ca->cc.cwnd, 1U, max(tcp_sk(sk)->snd_cwnd_clamp, 1U));
+	r = teach_cc_undo(&ca->cc);
+	/* The kernel sets snd_cwnd to what we return; show it already. */
+	teach_set_snd_cwnd(sk, ca, inet_csk(sk)->icsk_ca_state);
+	teach_event(sk, ca, r);
+	return tcp_snd_cwnd(tcp_sk(sk));
 }
 
 /*
@@ -379,7 +383,7 @@ static void teach_cong_control(struct sock *sk, const struct rate_sample *rs)
 
 	if (after(tp->snd_una, ca->prev_una)) {
 		struct teach_ack ack = {
-			.acked = rs->acked_sacked > 0 ? rs->acked_sacked : 0,
+			.acked = rs->acked_sacked,
 			.rwnd = tp->snd_wnd / mss,
 			.app_limited = !tcp_is_cwnd_limited(sk),
 		};
