@@ -168,6 +168,17 @@ def matrix_md(mx, out, tmp):
             cells.append(s)
         L.append("| %s | " % cellname(c) + " | ".join(cells) + " |")
     L.append("")
+    L.append("### Steady-state ratio to Linux reno (second half of each "
+             "run, receiver side; median / median)\n")
+    L.append("| RTT, loss | " + " | ".join(LABEL[a] for a in others) + " |")
+    L.append("|---" * (len(others) + 1) + "|")
+    for c in mx.cells:
+        b = mx.m(c, "reno", "steady_mbps")
+        L.append("| %s | " % cellname(c) + " | ".join(
+            fmt(mx.m(c, a, "steady_mbps") / b
+                if b and mx.m(c, a, "steady_mbps") else None, 2)
+            for a in others) + " |")
+    L.append("")
     L.append("### Retransmitted segments per run (median)\n")
     L.append("| RTT, loss | " + " | ".join(LABEL[a] for a in mx.algos) + " |")
     L.append("|---" * (len(mx.algos) + 1) + "|")
@@ -181,8 +192,11 @@ def matrix_md(mx, out, tmp):
     if lossy:
         L.append("### Against theory: Mathis et al. MSS/RTT · 1.22/√p "
                  "(p = configured random loss)\n")
-        L.append("Measured p counts every drop at the bottleneck (random "
-                 "+ full queue), median over reno's runs.\n")
+        L.append("Mathis models the steady state, so the measured value is "
+                 "the *steady* goodput (receiver side, second half of each "
+                 "run; median), with the ratio to Mathis in brackets; "
+                 "measured p counts every drop at the bottleneck (random + "
+                 "full queue) over reno's runs.\n")
         L.append("| RTT, loss | Mathis | measured p (reno) | " +
                  " | ".join("%s (× Mathis)" % LABEL[a] for a in fam) + " |")
         L.append("|---" * (len(fam) + 3) + "|")
@@ -192,8 +206,9 @@ def matrix_md(mx, out, tmp):
             L.append("| %s | %s | %s | " % (
                 cellname(c), fmt(mt), "–" if mp is None else
                 "%.3f%%" % (mp * 100)) + " | ".join(
-                "%s (%s)" % (fmt(mx.m(c, a)),
-                             fmt(mx.m(c, a) / mt if mx.m(c, a) else None, 2))
+                "%s (%s)" % (fmt(mx.m(c, a, "steady_mbps")),
+                             fmt(mx.m(c, a, "steady_mbps") / mt
+                                 if mx.m(c, a, "steady_mbps") else None, 2))
                 for a in fam) + " |")
         L.append("")
     noloss = [c for c in mx.cells if c[1] == 0]
@@ -247,14 +262,15 @@ def matrix_md(mx, out, tmp):
             for a in fam:
                 if a == "teach_tahoe":
                     continue
-                v = mx.m(c, a)
+                v = mx.m(c, a, "steady_mbps")
                 if v:
                     devs.append((v / mathis_mbps(*c), a, c))
         if devs:
             inside = [d for d in devs if 0.7 <= d[0] <= 1.3]
             far = max(devs, key=lambda d: abs(math.log(d[0])))
             t["mathis"] = (len(inside) == len(devs),
-                           "%d of %d Reno-family cells within ±30%%; "
+                           "steady goodput: %d of %d Reno-family cells "
+                           "within ±30%%; "
                            "farthest %.2f× (%s, %s)" % (
                                len(inside), len(devs), far[0], LABEL[far[1]],
                                cellname(far[2])))
@@ -324,13 +340,14 @@ plot %s
         with open(mdat, "w") as f:
             for c in lossy:
                 f.write('"%s" %s ' % (cellname(c), mathis_mbps(*c)) + " ".join(
-                    str(mx.m(c, a) or "NaN") for a in fam) + "\n")
+                    str(mx.m(c, a, "steady_mbps") or "NaN") for a in fam)
+                    + "\n")
         plots = "'%s' using 2:xtic(1) title 'Mathis 1.22/sqrt(p)', " % mdat
         plots += ", ".join("'%s' using %d title '%s'" % (mdat, 3 + i, LABEL[a])
                            for i, a in enumerate(fam))
         if gnuplot("""set terminal svg size 1100,520 font 'sans,11'
 set output '%s'
-set title 'Lossy cells: measured goodput next to the Mathis estimate'
+set title 'Lossy cells: steady goodput (2nd half of the run) next to the Mathis estimate'
 set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
