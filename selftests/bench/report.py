@@ -85,6 +85,51 @@ def gnuplot(script, tmp):
     return True
 
 
+def bars(path, title, ylabel, groups, series, tmp, log=False,
+         yrange="[0:*]", extra="", size="1000,560"):
+    """Grouped bars: series = [(label, [(median, lo, hi) or None per
+    group])]; lo/hi None = no error bar.  Returns True when drawn."""
+    n = len(series)
+    w = 0.8 / max(n, 1)
+    dat = os.path.join(tmp, os.path.basename(path) + ".dat")
+    with open(dat, "w") as f:
+        for i, (_, vals) in enumerate(series):
+            for g, v in enumerate(vals):
+                if v is None or v[0] is None:
+                    continue
+                m, lo, hi = v
+                x = g + (i - (n - 1) / 2.0) * w
+                f.write("%d %g %g %g %g\n" % (i, x, m, m if lo is None else lo,
+                                              m if hi is None else hi))
+            f.write("\n\n")
+    # Tic labels are format strings to gnuplot: double the percent signs.
+    xt = ", ".join('"%s" %d' % (gname.replace("%", "%%"), g)
+                   for g, gname in enumerate(groups))
+    plots = []
+    for i, (label, _) in enumerate(series):
+        plots.append("'%s' index %d using 2:3 with boxes lc %d title '%s'"
+                     % (dat, i, i + 1, label.replace("'", "")))
+        plots.append("'%s' index %d using 2:3:4:5 with yerrorbars lc "
+                     "rgb 'black' pt -1 notitle" % (dat, i))
+    return gnuplot("""set terminal svg size %s font 'sans,11'
+set termoption noenhanced
+set output '%s'
+set title '%s'
+set style fill solid 0.85 border -1
+set boxwidth %g absolute
+set xtics (%s) rotate by -20
+set xrange [-0.6:%g]
+set yrange %s
+%s
+set ylabel '%s'
+set key below
+set grid ytics
+%s
+plot %s
+""" % (size, path, title, w, xt, len(groups) - 0.4, yrange,
+       "set logscale y" if log else "", ylabel, extra, ", ".join(plots)), tmp)
+
+
 class Matrix:
     def __init__(self, rows):
         self.rows = [r for r in rows if r.get("ok") == "1"]
@@ -276,87 +321,55 @@ def matrix_md(mx, out, tmp):
                                cellname(far[2])))
 
     # Figures.
-    dat = os.path.join(tmp, "goodput.dat")
-    with open(dat, "w") as f:
-        f.write("cell " + " ".join("%s %s_lo %s_hi" % (a, a, a)
-                                   for a in mx.algos) + "\n")
+    figs = []
+    groups = [cellname(c) for c in mx.cells]
+    ser = []
+    for a in mx.algos:
+        row = []
         for c in mx.cells:
-            f.write('"%s" ' % cellname(c))
-            for a in mx.algos:
-                v = mx.vals(c, a)
-                f.write("%s %s %s " % ((med(v), min(v), max(v)) if v
-                                       else ("NaN",) * 3))
-            f.write("\n")
-    plots = ", ".join(
-        "'%s' using %d:%d:%d%s title '%s'" % (
-            dat, 2 + 3 * i, 3 + 3 * i, 4 + 3 * i,
-            ":xtic(1)" if i == 0 else "", LABEL[a])
-        for i, a in enumerate(mx.algos))
-    ok = gnuplot("""set terminal svg size 1100,520 font 'sans,11'
-set output '%s'
-set title 'Goodput per algorithm per cell (median, bars min-max), 100 Mbit/s bottleneck, 1 BDP queue'
-set style data histogram
-set style histogram errorbars gap 1 lw 1
-set style fill solid 0.8 border -1
-set logscale y
-set yrange [0.5:150]
-set ylabel 'goodput, Mbit/s (log)'
-set xtics rotate by -20
-set key outside right top vertical
-set grid ytics
-plot %s
-""" % (os.path.join(out, "goodput.svg"), plots), tmp)
-    figs = ["goodput.svg"] if ok else []
-
-    rdat = os.path.join(tmp, "ratio.dat")
-    with open(rdat, "w") as f:
+            v = mx.vals(c, a)
+            row.append((med(v), min(v), max(v)) if v else None)
+        ser.append((LABEL[a], row))
+    if bars(os.path.join(out, "goodput.svg"),
+            "Goodput per algorithm per cell (median, bars min-max), "
+            "100 Mbit/s bottleneck, 1 BDP queue", "goodput, Mbit/s (log)",
+            groups, ser, tmp, log=True, yrange="[0.5:150]"):
+        figs.append("goodput.svg")
+    teach = [a for a in others if a.startswith("teach_")]
+    ser = []
+    for a in teach:
+        row = []
         for c in mx.cells:
-            f.write('"%s" ' % cellname(c) + " ".join(
-                "%s" % (mx.ratio(c, a) if mx.ratio(c, a) is not None else "NaN")
-                for a in others) + "\n")
-    plots = ", ".join("'%s' using %d%s title '%s / reno'" % (
-        rdat, 2 + i, ":xtic(1)" if i == 0 else "", LABEL[a])
-        for i, a in enumerate(others))
-    if gnuplot("""set terminal svg size 1100,520 font 'sans,11'
-set output '%s'
-set title 'Goodput ratio to Linux reno per cell (median / median)'
-set style data histogram
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set yrange [0:*]
-set ylabel 'ratio to reno'
-set xtics rotate by -20
-set key outside right top vertical
-set grid ytics
-set arrow from graph 0, first 0.97 to graph 1, first 0.97 nohead dt 2 lw 2 lc rgb 'red'
-set arrow from graph 0, first 0.90 to graph 1, first 0.90 nohead dt 3 lw 2 lc rgb 'blue'
-set label 'target 0.97 (Linux-like), 0.90 (slides)' at graph 0.01, first 1.05
-plot %s
-""" % (os.path.join(out, "ratio.svg"), plots), tmp):
+            pr = mx.paired_ratios(c, a)
+            r = mx.ratio(c, a)
+            row.append((r, min(pr) if pr else None, max(pr) if pr else None)
+                       if r is not None else None)
+        ser.append((LABEL[a] + " / reno", row))
+    if ser and bars(os.path.join(out, "ratio.svg"),
+                    "Goodput ratio to Linux reno (median/median; bars: "
+                    "range of per-repetition ratios)", "ratio to reno",
+                    groups, ser, tmp, yrange="[0:2]",
+                    extra="set arrow from graph 0, first 0.97 to graph 1, "
+                    "first 0.97 nohead dt 2 lw 2 lc rgb 'red'\n"
+                    "set arrow from graph 0, first 0.90 to graph 1, first "
+                    "0.90 nohead dt 3 lw 2 lc rgb 'blue'\n"
+                    "set label 'targets: 0.97 (red, Linux-like), 0.90 "
+                    "(blue, slides)' at graph 0.01, graph 0.95"):
         figs.append("ratio.svg")
-
     if lossy:
-        mdat = os.path.join(tmp, "mathis.dat")
-        with open(mdat, "w") as f:
+        ser = [("Mathis 1.22/sqrt(p)", [(mathis_mbps(*c), None, None)
+                                        for c in lossy])]
+        for a in fam:
+            row = []
             for c in lossy:
-                f.write('"%s" %s ' % (cellname(c), mathis_mbps(*c)) + " ".join(
-                    str(mx.m(c, a, "steady_mbps") or "NaN") for a in fam)
-                    + "\n")
-        plots = "'%s' using 2:xtic(1) title 'Mathis 1.22/sqrt(p)', " % mdat
-        plots += ", ".join("'%s' using %d title '%s'" % (mdat, 3 + i, LABEL[a])
-                           for i, a in enumerate(fam))
-        if gnuplot("""set terminal svg size 1100,520 font 'sans,11'
-set output '%s'
-set title 'Lossy cells: steady goodput (2nd half of the run) next to the Mathis estimate'
-set style data histogram
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set ylabel 'goodput, Mbit/s (log)'
-set key outside right top vertical
-set grid ytics
-plot %s
-""" % (os.path.join(out, "mathis.svg"), plots), tmp):
+                v = mx.vals(c, a, "steady_mbps")
+                row.append((med(v), min(v), max(v)) if v else None)
+            ser.append((LABEL[a], row))
+        if bars(os.path.join(out, "mathis.svg"),
+                "Lossy cells: steady goodput (2nd half of each run; median, "
+                "bars min-max) next to the Mathis estimate",
+                "goodput, Mbit/s (log)", [cellname(c) for c in lossy], ser,
+                tmp, log=True, yrange="[0.3:100]"):
             figs.append("mathis.svg")
     return L, t, figs
 
