@@ -110,21 +110,23 @@ static enum teach_reason slow_start(struct teach_cc *cc, unsigned int acked)
 	return TEACH_EV_SLOW_START;
 }
 
-/* Congestion avoidance: +1 per cwnd's worth of acknowledged segments. */
+/*
+ * Congestion avoidance: +1 per cwnd's worth of acknowledged segments, and
+ * at most +1 per ACK: one ACK cannot stand for more than one round trip,
+ * even the cumulative ACK that ends a recovery and covers a whole window.
+ */
 static enum teach_reason cong_avoid(struct teach_cc *cc, unsigned int acked)
 {
-	unsigned int delta;
-
 	cc->cwnd_cnt += acked;
 	if (cc->cwnd_cnt < cc->cwnd)
 		return TEACH_EV_NONE;
-	delta = cc->cwnd_cnt / cc->cwnd;
-	cc->cwnd_cnt -= delta * cc->cwnd;
-	delta = min_u(delta, TEACH_CWND_MAX - cc->cwnd);
-	if (delta == 0)
+	cc->cwnd_cnt -= cc->cwnd;
+	if (cc->cwnd_cnt >= cc->cwnd)
+		cc->cwnd_cnt = 0;
+	if (cc->cwnd >= TEACH_CWND_MAX)
 		return TEACH_EV_NONE;
-	cc->cwnd += delta;
-	cc->ca_incr += delta;
+	cc->cwnd++;
+	cc->ca_incr++;
 	return TEACH_EV_CONG_AVOID;
 }
 
@@ -177,24 +179,22 @@ enum teach_reason teach_cc_fast_retransmit(struct teach_cc *cc)
 	return TEACH_EV_FAST_RETRANSMIT;
 }
 
-enum teach_reason teach_cc_on_dupack(struct teach_cc *cc)
-{
-	cc->dupacks++;
-	if (cc->dupack_run < 255)
-		cc->dupack_run++;
-	/* Already repairing this loss: the rest of the window arriving. */
-	if (cc->phase == TEACH_FAST_RECOVERY)
-		return TEACH_EV_DUPACK;
-	if (cc->dupack_run == TEACH_DUPACK_THRESHOLD)
-		return teach_cc_fast_retransmit(cc);
-	return TEACH_EV_DUPACK;
-}
-
 enum teach_reason teach_cc_count_dupack(struct teach_cc *cc)
 {
 	cc->dupacks++;
 	if (cc->dupack_run < 255)
 		cc->dupack_run++;
+	return TEACH_EV_DUPACK;
+}
+
+enum teach_reason teach_cc_on_dupack(struct teach_cc *cc)
+{
+	teach_cc_count_dupack(cc);
+	/* Already repairing this loss: the rest of the window arriving. */
+	if (cc->phase == TEACH_FAST_RECOVERY)
+		return TEACH_EV_DUPACK;
+	if (cc->dupack_run == TEACH_DUPACK_THRESHOLD)
+		return teach_cc_fast_retransmit(cc);
 	return TEACH_EV_DUPACK;
 }
 

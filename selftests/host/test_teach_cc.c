@@ -133,6 +133,18 @@ TEST(cong_avoid_event_once_per_round_trip)
 	EXPECT_EQ(11u, cc.cwnd);
 }
 
+TEST(one_ack_is_at_most_one_round_trip)
+{
+	struct teach_cc cc;
+
+	teach_cc_init(&cc, TEACH_RENO, 10, 10 * MSS, MSS);
+	/* The cumulative ACK that ends a recovery covers two windows. */
+	EXPECT_EQ(TEACH_EV_CONG_AVOID, ack(&cc, 25));
+	EXPECT_EQ(11u, cc.cwnd);
+	EXPECT_EQ(0u, cc.cwnd_cnt);
+	EXPECT_EQ(1u, cc.ca_incr);
+}
+
 TEST(receive_window_stops_growth)
 {
 	struct teach_cc cc;

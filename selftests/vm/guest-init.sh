@@ -8,6 +8,11 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
+# Bash's process substitution and /dev/stdin need these links.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /tmp
@@ -34,7 +39,9 @@ finish() {
 	cat /proc/sys/kernel/tainted > "$RUN/tainted"
 	sync
 	echo o > /proc/sysrq-trigger
-	sleep 30
+	# PID 1 must not exit (the kernel would panic) and the root file
+	# system is going away: spin in the shell until the power is off.
+	while :; do :; done
 }
 
 rm -rf "/lib/modules/$KVER"

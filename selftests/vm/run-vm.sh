@@ -55,6 +55,7 @@ done
 
 RUN=$REPO/build/vm/runs/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$RUN"
+cp "$REPO/selftests/vm/guest-init.sh" "$RUN/guest-init.sh"
 printf '%q ' "$@" > "$RUN/cmd"
 echo >> "$RUN/cmd"
 
@@ -125,6 +126,6 @@ if [ "$tainted" = missing ] || [ $(( tainted & ~(4096 | 8192) )) -ne 0 ]; then
 	fail "guest kernel tainted: $tainted"
 fi
 if [ "$status" = 0 ]; then
-	rm -rf "$RUN/modroot" "$RUN/initrd.gz"
+	rm -rf "$RUN"
 fi
 exit "$status"

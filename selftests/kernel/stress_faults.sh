@@ -1,0 +1,106 @@
+#!/bin/bash
+# Faults: transfers on teach_reno and teach_tahoe through loss bursts,
+# reordering, duplication, corruption and a temporary blackhole (netem on
+# a veth pair between two namespaces).  Every transfer's data must arrive
+# intact (SHA-256 at both ends); a permanently blackholed path must make
+# the sender fail cleanly (an error, not a hang).  Exit 0 pass, 1 fail.
+set -u
+A=faulta$$
+B=faultb$$
+FAILED=0
+cleanup() {
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+}
+trap cleanup EXIT
+
+ip netns add "$A" && ip netns add "$B" || { echo "not ok: ip netns add"; exit 1; }
+ip link add va netns "$A" type veth peer name vb netns "$B"
+ip -n "$A" addr add 10.72.0.1/24 dev va
+ip -n "$B" addr add 10.72.0.2/24 dev vb
+ip -n "$A" link set lo up
+ip -n "$B" link set lo up
+ip -n "$A" link set va up
+ip -n "$B" link set vb up
+ip netns exec "$A" ethtool -K va tso off gso off gro off >/dev/null
+ip netns exec "$B" ethtool -K vb tso off gso off gro off >/dev/null
+XFER=$(dirname "$0")/lib/xfer.py
+
+# netem on both directions: "$1" for data, "$2" for ACKs.
+netem() {
+	ip netns exec "$A" tc qdisc replace dev va root netem $1
+	ip netns exec "$B" tc qdisc replace dev vb root netem $2
+}
+
+# transfer NAME ALGO SIZE [EXPECT=ok|fail] [DURING=command run mid-transfer]
+transfer() {
+	local name=$1 algo=$2 size=$3 expect=${4:-ok} during=${5:-} port rc
+	local wait=120
+	[ "$expect" = fail ] && wait=40
+	port=$((20000 + RANDOM % 20000))
+	ip netns exec "$B" python3 "$XFER" recv --port "$port" --timeout $wait \
+		> "/tmp/recv.$$" 2>&1 &
+	local rpid=$!
+	for _ in $(seq 1 300); do
+		grep -q '^listening' "/tmp/recv.$$" 2>/dev/null && break
+		sleep 0.1
+	done
+	if [ -n "$during" ]; then
+		(sleep 2; eval "$during") &
+	fi
+	ip netns exec "$A" python3 "$XFER" send --host 10.72.0.2 --port "$port" \
+		--cc "$algo" --size "$size" --user-timeout-ms 20000 > "/tmp/send.$$" 2>&1
+	rc=$?
+	wait "$rpid"
+	wait
+	if [ "$expect" = ok ]; then
+		local s r
+		s=$(sed -n 's/^sha256 //p' "/tmp/send.$$")
+		r=$(sed -n 's/^sha256 //p' "/tmp/recv.$$")
+		local retrans
+		retrans=$(sed -n 's/^stats retransmitted=//p' "/tmp/send.$$")
+		if [ "$must_retransmit" = 1 ] && [ "${retrans:-0}" -eq 0 ]; then
+			echo "not ok - $name $algo: the fault never hit (no retransmission)"
+			FAILED=1
+		elif [ $rc -eq 0 ] && [ -n "$s" ] && [ "$s" = "$r" ]; then
+			echo "ok - $name $algo: $size bytes intact ($(grep -h '^stats' /tmp/send.$$))"
+		else
+			echo "not ok - $name $algo: sender rc=$rc sender=$s receiver=$r"
+			cat "/tmp/send.$$" "/tmp/recv.$$"
+			FAILED=1
+		fi
+	else
+		if [ $rc -ne 0 ] && grep -q '^error' "/tmp/send.$$"; then
+			echo "ok - $name $algo: failed cleanly: $(grep '^error' /tmp/send.$$)"
+		else
+			echo "not ok - $name $algo: expected a clean failure, sender rc=$rc"
+			cat "/tmp/send.$$"
+			FAILED=1
+		fi
+	fi
+	rm -f "/tmp/send.$$" "/tmp/recv.$$"
+}
+
+SIZE=${FAULT_SIZE:-600000}
+for algo in teach_reno teach_tahoe; do
+	# Gilbert-Elliott: bursts of about 5 packets losing half of them.
+	must_retransmit=1
+	netem "delay 10ms loss gemodel 2% 20% 50% 0%" "delay 10ms"
+	transfer "loss bursts (Gilbert-Elliott)" $algo $SIZE
+	must_retransmit=0
+	netem "delay 10ms reorder 25% 50%" "delay 10ms"
+	transfer "reordering (25%)" $algo $SIZE
+	netem "delay 10ms duplicate 10%" "delay 10ms duplicate 10%"
+	transfer "duplication (10% both ways)" $algo $SIZE
+	netem "delay 10ms corrupt 2%" "delay 10ms corrupt 2%"
+	transfer "corruption (2% both ways)" $algo $SIZE
+	netem "delay 10ms" "delay 10ms"
+	must_retransmit=1
+	transfer "blackhole for 3 s mid-transfer" $algo $SIZE ok \
+		"ip netns exec $A tc qdisc replace dev va root netem loss 100%; sleep 3; ip netns exec $A tc qdisc replace dev va root netem delay 10ms"
+	must_retransmit=0
+	netem "delay 10ms" "delay 10ms"
+	transfer "permanent blackhole" $algo 20000000 fail \
+		"ip netns exec $A tc qdisc replace dev va root netem loss 100%"
+done
+exit $FAILED
