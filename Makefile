@@ -45,6 +45,7 @@ KSFT_C := $(patsubst selftests/kernel/%.c,%,$(wildcard selftests/kernel/*.c))
 LDLIBS := -lm
 
 .PHONY: all module userspace kselftests host-tests check check-host check-vm \
+	debug-kernel debug-module check-debug \
 	demo bench fuzz checkpatch install uninstall clean deps
 
 all: module userspace kselftests
@@ -113,6 +114,24 @@ check-vm: all
 
 demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
+
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KFENCE), cached, and
+# the kselftests on it.  Not part of `make check`: see README.md.
+DEBUG_KDIR := $(CACHE)/debug/src
+
+debug-kernel:
+	selftests/vm/build-debug-kernel.sh
+
+# tcp_teach.ko for the debug kernel, built apart from the regular one.
+debug-module: debug-kernel
+	@mkdir -p $(B)/debug-mod
+	cp Kbuild $(B)/debug-mod/
+	@mkdir -p $(B)/debug-mod/kmod
+	cp kmod/*.c kmod/*.h $(B)/debug-mod/kmod/
+	$(MAKE) -C $(DEBUG_KDIR) M=$(CURDIR)/$(B)/debug-mod modules
+
+check-debug: debug-module kselftests
+	TCPTEACH_VM_DEBUG=1 selftests/run_all.sh --vm-only
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f kmod/*.c kmod/*.h

@@ -7,7 +7,8 @@
 # against it.  Output is cached: a second run with the same source and
 # config is a no-op.
 #
-#   selftests/vm/build-debug-kernel.sh      -> $CACHE/debug/{bzImage,build/}
+#   selftests/vm/build-debug-kernel.sh
+#       -> $CACHE/debug/bzImage, $CACHE/debug/root (modules), KDIR $CACHE/debug/src
 set -euo pipefail
 
 CACHE=${TCPTEACH_CACHE:-/var/cache/tcpteach}
@@ -53,5 +54,7 @@ make -s modules_prepare
 echo "build-debug-kernel: built in $(( $(date +%s) - start ))s"
 cp arch/x86/boot/bzImage "$OUT/bzImage"
 make -s kernelrelease > "$OUT/kernelrelease"
+rm -rf "$OUT/root"
+make -s modules_install INSTALL_MOD_PATH="$OUT/root"
 echo "$stamp" > "$OUT/stamp"
 echo "build-debug-kernel: ok ($OUT/bzImage, KDIR=$OUT/src)"

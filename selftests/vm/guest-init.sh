@@ -26,6 +26,7 @@ for arg in $(cat /proc/cmdline 2>/dev/null); do
 	tcpteach.run=*) RUN=${arg#*=} ;;
 	tcpteach.load=*) LOAD=${arg#*=} ;;
 	tcpteach.kver=*) KVER=${arg#*=} ;;
+	tcpteach.debug=*) DEBUG=${arg#*=} ;;
 	esac
 done
 
@@ -34,6 +35,14 @@ exec </dev/null >/dev/ttyS1 2>&1
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 
 finish() {
+	if [ "${DEBUG:-0}" = 1 ] && [ -e /sys/kernel/debug/kmemleak ]; then
+		# Unreferenced objects are only reported after a scan; two
+		# scans let young objects age past kmemleak's grace period.
+		echo scan > /sys/kernel/debug/kmemleak
+		sleep 6
+		echo scan > /sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak > "$RUN/kmemleak"
+	fi
 	echo "$1" > "$RUN/status"
 	dmesg > "$RUN/dmesg"
 	cat /proc/sys/kernel/tainted > "$RUN/tainted"

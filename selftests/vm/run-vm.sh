@@ -4,17 +4,24 @@
 # return its exit status.  Fails when the guest kernel warned, oopsed or
 # was tainted by anything but the expected out-of-tree/unsigned module.
 #
-#   selftests/vm/run-vm.sh [--no-load] [--timeout S] [--mem MB] -- CMD ARGS...
+#   selftests/vm/run-vm.sh [--no-load] [--debug] [--timeout S] [--mem MB] -- CMD ARGS...
+#
+# --debug boots the KASAN/lockdep/kmemleak/UBSAN kernel that
+# build-debug-kernel.sh made (and build/debug-mod/tcp_teach.ko, built
+# against it) and also fails on any kmemleak report after a final scan.
 #
 # The guest's root is an overlay: the host's root file system (9p,
 # read-only) below a tmpfs, so tests may write anywhere and nothing leaks
 # back to the host; the repository itself is shared read-write at the same
 # path, so builds and figures made in the guest are on the host after.
 set -euo pipefail
-
+# The whole script is one block, parsed before it runs: editing this file
+# while a VM runs must not change what the running copy does.
+{
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${TCPTEACH_CACHE:-/var/cache/tcpteach}
 LOAD=1
+DEBUG=${TCPTEACH_VM_DEBUG:-0}
 TIMEOUT=${TCPTEACH_VM_TIMEOUT:-1500}
 MEM=2048
 SMP=${TCPTEACH_VM_SMP:-2}
@@ -27,6 +34,7 @@ usage() {
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-load) LOAD=0 ;;
+	--debug) DEBUG=1 ;;
 	--timeout) TIMEOUT=$2; shift ;;
 	--mem) MEM=$2; shift ;;
 	-h|--help) usage ;;
@@ -38,14 +46,25 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "run-vm: no command given (see --help)" >&2; exit 2; }
 
-KVER=$(cat "$CACHE/kernel-abi" 2>/dev/null || true)
-KROOT=$CACHE/root-$KVER
-if [ -z "$KVER" ] || [ ! -f "$CACHE/vmlinuz-$KVER" ]; then
-	echo "run-vm: no guest kernel in $CACHE; run 'make deps' first" >&2
+if [ "$DEBUG" = 1 ]; then
+	KVER=$(cat "$CACHE/debug/kernelrelease" 2>/dev/null || true)
+	KROOT=$CACHE/debug/root
+	KIMAGE=$CACHE/debug/bzImage
+	TEACH_KO=$REPO/build/debug-mod/tcp_teach.ko
+	HINT="make check-debug"
+else
+	KVER=$(cat "$CACHE/kernel-abi" 2>/dev/null || true)
+	KROOT=$CACHE/root-$KVER
+	KIMAGE=$CACHE/vmlinuz-$KVER
+	TEACH_KO=$REPO/tcp_teach.ko
+	HINT="make"
+fi
+if [ -z "$KVER" ] || [ ! -f "$KIMAGE" ]; then
+	echo "run-vm: no guest kernel in $CACHE; run 'make deps' (or, for --debug, 'make debug-kernel') first" >&2
 	exit 1
 fi
-if [ "$LOAD" = 1 ] && [ ! -f "$REPO/tcp_teach.ko" ]; then
-	echo "run-vm: $REPO/tcp_teach.ko not built; run 'make' first" >&2
+if [ "$LOAD" = 1 ] && [ ! -f "$TEACH_KO" ]; then
+	echo "run-vm: $TEACH_KO not built; run '$HINT' first" >&2
 	exit 1
 fi
 for tool in qemu-system-x86_64 busybox cpio depmod; do
@@ -65,12 +84,13 @@ MODS=$RUN/modroot/lib/modules/$KVER
 mkdir -p "$MODS/extra"
 ln -s "$KROOT/lib/modules/$KVER/kernel" "$MODS/kernel"
 cp "$KROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$MODS/"
-[ -f "$REPO/tcp_teach.ko" ] && cp "$REPO/tcp_teach.ko" "$MODS/extra/"
+[ -f "$TEACH_KO" ] && cp "$TEACH_KO" "$MODS/extra/"
 depmod -b "$RUN/modroot" "$KVER"
 
 # A busybox initramfs that mounts the shares and switches root into them.
 INITRD=$RUN/initramfs
 mkdir -p "$INITRD"/{bin,proc,sys,dev,lower,rw,newroot,mods}
+: > "$INITRD/mods/order"
 cp "$(command -v busybox)" "$INITRD/bin/busybox"
 for m in virtio_pci 9pnet_virtio 9p overlay; do
 	modprobe -d "$KROOT" -S "$KVER" --show-depends "$m"
@@ -86,7 +106,9 @@ rm -rf "$INITRD"
 
 APPEND="console=ttyS0 loglevel=4 panic_on_warn=1 oops=panic panic=-1"
 APPEND+=" tcpteach.repo=$REPO tcpteach.run=$RUN tcpteach.load=$LOAD"
-APPEND+=" tcpteach.kver=$KVER"
+APPEND+=" tcpteach.kver=$KVER tcpteach.debug=$DEBUG"
+# KASAN's shadow does not cover the 5-level direct map TCG offers.
+[ "$DEBUG" = 1 ] && APPEND+=" kmemleak=on no5lvl"
 
 echo "run-vm: booting $KVER (logs in $RUN)" >&2
 start=$(date +%s)
@@ -94,7 +116,7 @@ set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
 	-no-reboot -display none -monitor none -nodefaults \
-	-kernel "$CACHE/vmlinuz-$KVER" -initrd "$RUN/initrd.gz" \
+	-kernel "$KIMAGE" -initrd "$RUN/initrd.gz" \
 	-append "$APPEND" \
 	-serial "file:$RUN/kernel.log" -serial stdio \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
@@ -116,9 +138,13 @@ fail() {
 status=$(cat "$RUN/status")
 
 # Kernel health: any warning, BUG, oops or unexpected taint fails the run.
-if grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|kmemleak|possible .*locking|sleeping function called' \
+if grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|memory leak|possible .*locking|sleeping function called' \
 	"$RUN/dmesg" "$RUN/kernel.log" >&2; then
 	fail "the guest kernel reported a problem (above)"
+fi
+if [ -s "$RUN/kmemleak" ]; then
+	head -n 40 "$RUN/kmemleak" >&2
+	fail "kmemleak reported leaks (above)"
 fi
 tainted=$(cat "$RUN/tainted" 2>/dev/null || echo missing)
 # 4096 = O (out-of-tree module), 8192 = E (unsigned module): expected.
@@ -129,3 +155,4 @@ if [ "$status" = 0 ]; then
 	rm -rf "$RUN"
 fi
 exit "$status"
+}
