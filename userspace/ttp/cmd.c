@@ -385,7 +385,8 @@ int ttp_cmd_main(int argc, char **argv)
 		fprintf(stderr, "tcpteach ttp: writing '%s' failed\n", trace);
 		rc = -1;
 	}
-	if (!o.quiet)
+	/* A transfer that never started has nothing to summarise. */
+	if (!o.quiet && (!rc || r.duration_us))
 		summary(stderr, recv ? "ttp recv" : "ttp send", r.bytes,
 			r.duration_us, &r.st);
 	if (rc) {
