@@ -11,7 +11,6 @@
 
 PY=/usr/bin/python3
 NS=ttreg$$
-fail=0
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 4; }
 grep -q '^tcp_teach ' /proc/modules || { echo "SKIP: tcp_teach not loaded"; exit 4; }
@@ -24,16 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what"
-		fail=1
-	fi
-}
+. "$(dirname "$0")/lib/check.sh"
 
 refcnt() { cat /sys/module/tcp_teach/refcnt 2>/dev/null || echo none; }
 

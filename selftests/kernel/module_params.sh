@@ -11,7 +11,6 @@
 PY=/usr/bin/python3
 P=/sys/module/tcp_teach/parameters
 NS=ttpar$$
-fail=0
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 4; }
 [ -d $P ] || { echo "SKIP: tcp_teach not loaded"; exit 4; }
@@ -30,16 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what"
-		fail=1
-	fi
-}
+. "$(dirname "$0")/lib/check.sh"
 
 # refuse PARAM VALUE: the write fails with EINVAL and the value stays.
 refuse() {
