@@ -213,7 +213,13 @@ class Server:
                                    "-s", "-J", "-p", str(self.port)],
                                   stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
+        # A loaded TCG guest can take seconds to start iperf3: wait until
+        # it listens, else the first client gets "connection refused".
+        for _ in range(100):
+            if ":%d " % self.port in sh(["ss", "-Hltn"], ns=self.ns,
+                                        check=False):
+                break
+            time.sleep(0.1)
 
     def stop(self):
         if self.p and self.p.poll() is None:
