@@ -408,14 +408,15 @@ def obscost_md(rows, out, tmp):
                                               r["max_ms"],
                                               r.get("tcp_ms") or "NaN"))
         if gnuplot("""set terminal svg size 700,450 font 'sans,11'
+set termoption noenhanced
 set output '%s'
-set title 'Time to read /proc/net/tcp_teach'
+set title 'Time to read /proc/net/tcp_teach (dashed: 50 ms target)'
 set logscale xy
 set xlabel 'sockets listed'
 set ylabel 'ms per read (median, bars min-max)'
 set grid
 set arrow from graph 0, first 50 to graph 1, first 50 nohead dt 2 lc rgb 'red'
-plot '%s' using 1:2:3:4 with yerrorlines title '/proc/net/tcp\\_teach', \\
+plot '%s' using 1:2:3:4 with yerrorlines title '/proc/net/tcp_teach', \\
      '%s' using 1:5 with linespoints title '/proc/net/tcp (same sockets, 2N+1 lines)'
 """ % (os.path.join(out, "proc_read.svg"), dat, dat), tmp):
             figs.append("proc_read.svg")
@@ -469,6 +470,7 @@ plot '%s' using 1:2:3:4 with yerrorlines title '/proc/net/tcp\\_teach', \\
             for k, (m, lo, hi) in zip(keys, res):
                 f.write('"%s" %s %s %s\n' % (k, m, lo, hi))
         if gnuplot("""set terminal svg size 800,450 font 'sans,11'
+set termoption noenhanced
 set output '%s'
 set title 'Loopback goodput, teach_reno, event stream off/on'
 set style data histogram
