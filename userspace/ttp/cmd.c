@@ -19,6 +19,12 @@
 
 #define EXIT_USAGE 2
 #define LOOPBACK_MSS 32000
+/*
+ * Elsewhere a segment must fit one Ethernet frame inside UDP:
+ * 1500 - 20 (IP) - 8 (UDP) - 20 (our TCP header) = 1452.  The slides'
+ * MSS of 1460 would make every data datagram two IP fragments.
+ */
+#define UDP_ETHERNET_MSS 1452
 
 static const char ttp_usage[] =
 "usage: tcpteach ttp recv [--port P] [-o FILE] [options]\n"
@@ -36,7 +42,8 @@ static const char ttp_usage[] =
 "  --mode M        saw (stop-and-wait) or gbn (sliding window, default)\n"
 "  --cc ALGO       reno (default), tahoe or none\n"
 "  --mss BYTES     largest segment payload (default 32000 to 127.x/localhost\n"
-"                  and for recv, else 1460; at most 65455)\n"
+"                  and for recv, else 1452 to fit an Ethernet frame\n"
+"                  inside UDP; at most 65455)\n"
 "  --rwnd BYTES    receive/send buffer (default 4194304)\n"
 "  --no-wscale     the slides' 16-bit window only (at most 65535 bytes)\n"
 "  --trace CSV     window events as CSV (same columns as the kernel)\n"
@@ -351,7 +358,7 @@ int ttp_cmd_main(int argc, char **argv)
 	 */
 	if (!mss_given)
 		o.mss = recv || !strncmp(host, "127.", 4) ||
-			!strcmp(host, "localhost") ? LOOPBACK_MSS : 1460;
+			!strcmp(host, "localhost") ? LOOPBACK_MSS : UDP_ETHERNET_MSS;
 	if (o.wscale >= 0) {
 		o.wscale = 0;
 		while (o.wscale < TTP_WSCALE_MAX &&
