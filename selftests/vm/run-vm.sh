@@ -138,7 +138,7 @@ fail() {
 status=$(cat "$RUN/status")
 
 # Kernel health: any warning, BUG, oops or unexpected taint fails the run.
-if grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|memory leak|possible .*locking|sleeping function called' \
+if grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|suspected memory leak|possible .*locking|sleeping function called' \
 	"$RUN/dmesg" "$RUN/kernel.log" >&2; then
 	fail "the guest kernel reported a problem (above)"
 fi
