@@ -618,6 +618,32 @@ TEST(rst_resets_and_refuses)
 	ttp_conn_free(c);
 }
 
+/*
+ * Regression test for what fuzz_conn found: a SYN-ACK that acknowledges
+ * a SYN this side has not sent yet (connect() queued it, no output has
+ * run) must not open the connection.
+ */
+TEST(syn_sent_refuses_ack_for_an_unsent_syn)
+{
+	struct ttp_conn *c = mk(A_ADDR, B_ADDR, 1002, 80, 7, 1000, 65535,
+				NULL);
+	struct ttp_seg sa = { .sport = 80, .dport = 1002, .seq = 500,
+			      .ack = 8, .flags = TTP_SYN | TTP_ACK,
+			      .wnd = 65535, .wscale = -1 };
+	struct wire w;
+
+	ttp_conn_connect(c, 0);
+	ASSERT_EQ(c->iss, c->snd_max);	/* the SYN is still queued */
+	ttp_conn_input_seg(c, &sa, 0);
+	EXPECT_EQ(TTP_SYN_SENT, c->state);
+	/* Once the SYN is out, the same SYN-ACK opens it. */
+	drain(c, 0, &w);
+	ASSERT_EQ(c->iss + 1, c->snd_max);
+	ttp_conn_input_seg(c, &sa, 0);
+	EXPECT_EQ(TTP_ESTABLISHED, c->state);
+	ttp_conn_free(c);
+}
+
 static uint32_t fixed_isn(void *ctx)
 {
 	(void)ctx;
