@@ -82,14 +82,29 @@ TEST_F_TIMEOUT(to, blackhole, 180)
 	struct tt_events *t = &self->ev;
 	long first, last, i = 0;
 	unsigned int ss, prev;
-	int reached = 0;
+	int reached = 0, attempt;
 
-	ASSERT_EQ(0, tt_transfer(&self->net, &x));
-	ASSERT_EQ(0, hole_rc);
-	tt_msleep(100);
-	ASSERT_EQ(0, tt_events_drain(self->evfd, t));
-	ASSERT_EQ(0, t->dropped);
-	tt_events_filter(t, x.cookie);
+	/*
+	 * When the blackhole ends just as the RTO fires, Linux may prove the
+	 * timeout spurious (F-RTO) and undo it, after which the rest of the
+	 * window can trigger a fast retransmit: correct, but not the slides'
+	 * timeout story.  Such a run is repeated (at most 5 runs); the run
+	 * that is checked below is held to every rule.
+	 */
+	for (attempt = 1; attempt <= 5; attempt++) {
+		ASSERT_EQ(0, tt_transfer(&self->net, &x));
+		ASSERT_EQ(0, hole_rc);
+		tt_msleep(100);
+		ASSERT_EQ(0, tt_events_drain(self->evfd, t));
+		ASSERT_EQ(0, t->dropped);
+		tt_events_filter(t, x.cookie);
+		if (!tt_events_count(t, "undo"))
+			break;
+		TH_LOG("run %d: the kernel undid the timeout as spurious; again",
+		       attempt);
+		t->n = 0;
+	}
+	ASSERT_EQ(0, tt_events_count(t, "undo"));
 	if (getenv("TT_DEBUG"))
 		tt_events_print(t, 0, t->n);
 
