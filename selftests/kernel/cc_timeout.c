@@ -43,6 +43,14 @@ FIXTURE_SETUP(to)
 			   self->net.a));
 	ASSERT_EQ(0, tt_sh("ip netns exec %s sysctl -qw net.ipv4.tcp_early_retrans=0",
 			   self->net.a));
+	/*
+	 * The slides' timeout is never taken back.  Linux proves an RTO
+	 * spurious with F-RTO, Eifel (timestamps) or DSACK and undoes it;
+	 * under a loaded TCG host the blackhole's timing makes that happen
+	 * often, so those detectors are off in both namespaces.
+	 */
+	ASSERT_EQ(0, tt_sh("for ns in %s %s; do ip netns exec $ns sysctl -qw net.ipv4.tcp_frto=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_dsack=0 || exit 1; done",
+			   self->net.a, self->net.b));
 	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
 				O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, self->evfd);
@@ -88,7 +96,8 @@ TEST_F_TIMEOUT(to, blackhole, 180)
 	 * When the blackhole ends just as the RTO fires, Linux may prove the
 	 * timeout spurious (F-RTO) and undo it, after which the rest of the
 	 * window can trigger a fast retransmit: correct, but not the slides'
-	 * timeout story.  Such a run is repeated (at most 5 runs); the run
+	 * timeout story.  Such a run (rare with the detectors off, see the
+	 * fixture) is repeated (at most 5 runs); the run
 	 * that is checked below is held to every rule.
 	 */
 	for (attempt = 1; attempt <= 5; attempt++) {
@@ -100,9 +109,10 @@ TEST_F_TIMEOUT(to, blackhole, 180)
 		tt_events_filter(t, x.cookie);
 		if (!tt_events_count(t, "undo"))
 			break;
-		TH_LOG("run %d: the kernel undid the timeout as spurious; again",
+		TH_LOG("run %d: the kernel undid the timeout as spurious",
 		       attempt);
-		t->n = 0;
+		if (attempt < 5)
+			t->n = 0;
 	}
 	ASSERT_EQ(0, tt_events_count(t, "undo"));
 	if (getenv("TT_DEBUG"))
