@@ -96,9 +96,10 @@ TEST_F_TIMEOUT(to, blackhole, 180)
 	 * When the blackhole ends just as the RTO fires, Linux may prove the
 	 * timeout spurious (F-RTO) and undo it, after which the rest of the
 	 * window can trigger a fast retransmit: correct, but not the slides'
-	 * timeout story.  Such a run (rare with the detectors off, see the
-	 * fixture) is repeated (at most 5 runs); the run
-	 * that is checked below is held to every rule.
+	 * timeout story.  So is a run where a segment was lost before the
+	 * blackhole (seen on a loaded host).  Such a run (rare with the
+	 * detectors off, see the fixture) is repeated, at most 5 times; the
+	 * run that is checked below is held to every rule.
 	 */
 	for (attempt = 1; attempt <= 5; attempt++) {
 		ASSERT_EQ(0, tt_transfer(&self->net, &x));
@@ -107,9 +108,10 @@ TEST_F_TIMEOUT(to, blackhole, 180)
 		ASSERT_EQ(0, tt_events_drain(self->evfd, t));
 		ASSERT_EQ(0, t->dropped);
 		tt_events_filter(t, x.cookie);
-		if (!tt_events_count(t, "undo"))
+		if (!tt_events_count(t, "undo") &&
+		    !tt_events_count(t, "fast_retransmit"))
 			break;
-		TH_LOG("run %d: the kernel undid the timeout as spurious",
+		TH_LOG("run %d: a loss outside the blackhole or an undo; again",
 		       attempt);
 		if (attempt < 5)
 			t->n = 0;
