@@ -621,6 +621,56 @@ TT_FN long tt_events_find(const struct tt_events *t, size_t from,
 	return -1;
 }
 
+/*
+ * After a cut to cwnd 1 at event @from - 1: slow start (+1 or +2 per
+ * event, never past ssthresh @ss), then congestion avoidance (+1 per
+ * event) once cwnd reached @ss; other events leave cwnd alone and every
+ * event carries @ss.  Returns NULL when the events from @from on follow
+ * that, else what is wrong (at which event).
+ */
+TT_FN const char *tt_check_slow_start_again(const struct tt_events *t,
+					    size_t from, unsigned int ss)
+{
+	static char why[160];
+	int reached = 0;
+	size_t i;
+
+	for (i = from; i < t->n; i++) {
+		const struct tt_event *e = &t->ev[i];
+		unsigned int prev = t->ev[i - 1].cwnd;
+		const char *bad = NULL;
+
+		if (e->ssthresh != ss)
+			bad = "ssthresh changed";
+		else if (!strcmp(e->event, "slow_start")) {
+			if (reached)
+				bad = "slow start after reaching ssthresh";
+			else if (e->cwnd < prev + 1 || e->cwnd > prev + 2)
+				bad = "slow start step not +1 or +2";
+			else if (e->cwnd > ss)
+				bad = "slow start past ssthresh";
+			reached = e->cwnd == ss;
+		} else if (!strcmp(e->event, "cong_avoid")) {
+			if (!reached)
+				bad = "congestion avoidance below ssthresh";
+			else if (e->cwnd != prev + 1)
+				bad = "congestion avoidance step not +1";
+		} else if (e->cwnd != prev) {
+			bad = "window changed by another event";
+		}
+		if (bad) {
+			snprintf(why, sizeof(why), "event %zu (%s, cwnd %u -> %u): %s",
+				 i, e->event, prev, e->cwnd, bad);
+			return why;
+		}
+	}
+	if (!reached)
+		return "slow start never reached ssthresh";
+	if (!tt_events_count(t, "cong_avoid"))
+		return "no congestion avoidance step";
+	return NULL;
+}
+
 TT_FN void tt_events_print(const struct tt_events *t, size_t from, size_t to)
 {
 	size_t i;
