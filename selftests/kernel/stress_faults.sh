@@ -61,6 +61,7 @@ transfer() {
 		retrans=$(sed -n 's/^stats retransmitted=//p' "/tmp/send.$$")
 		if [ "$must_retransmit" = 1 ] && [ "${retrans:-0}" -eq 0 ]; then
 			echo "not ok - $name $algo: the fault never hit (no retransmission)"
+			ip netns exec "$A" tc -s qdisc show dev va
 			FAILED=1
 		elif [ $rc -eq 0 ] && [ -n "$s" ] && [ "$s" = "$r" ]; then
 			echo "ok - $name $algo: $size bytes intact ($(grep -h '^stats' /tmp/send.$$))"
