@@ -25,6 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add $A && ip netns add $B || fail "ip netns add"
+sysctl -qw net.core.netdev_max_backlog=10000
 ip link add tt-a netns $A type veth peer name tt-b netns $B || fail "veth"
 ip -n $A addr add 10.78.0.1/24 dev tt-a
 ip -n $B addr add 10.78.0.2/24 dev tt-b
@@ -33,6 +34,9 @@ for n in "$A tt-a" "$B tt-b"; do
 	ip -n $1 link set lo up
 	ip -n $1 link set $2 up
 	ip netns exec $1 ethtool -K $2 tso off gso off gro off >/dev/null
+	# receive on CPU 0 only (two backlogs would reorder segments), with
+	# room in that backlog for netem's bursts
+	ip netns exec $1 sh -c "echo 1 > /sys/class/net/$2/queues/rx-0/rps_cpus"
 	ip netns exec $1 tc qdisc add dev $2 root netem delay 10ms limit 10000
 done
 ip netns exec $B nft add table inet t

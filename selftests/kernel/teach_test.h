@@ -169,6 +169,19 @@ TT_FN int tt_net_up(struct tt_net *n, const char *tag, unsigned int delay_ms)
 	    tt_sh("ip netns exec %s ethtool -K vb tso off gso off gro off >/dev/null",
 		  n->b))
 		return -1;
+	/*
+	 * Receive processing for both ends on CPU 0 (RPS): with each CPU
+	 * draining its own backlog, a slow kernel reorders segments, and
+	 * three dupacks from reordering would start a fast retransmit on a
+	 * path that lost nothing.  One backlog then takes netem's bursts, so
+	 * it gets room for them (the sysctl is global; the VM is ours).
+	 */
+	if (tt_sh("sysctl -qw net.core.netdev_max_backlog=10000") ||
+	    tt_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/va/queues/rx-0/rps_cpus'",
+		  n->a) ||
+	    tt_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/vb/queues/rx-0/rps_cpus'",
+		  n->b))
+		return -1;
 	if (delay_ms &&
 	    (tt_sh("tc -n %s qdisc add dev va root netem delay %ums limit 10000",
 		   n->a, delay_ms) ||
