@@ -161,11 +161,14 @@ clean:
 # `make bench` runs selftests/bench/run.sh in the VM (~45 min, results in
 # docs/bench/); `make bench BENCH_QUICK=1` is a smoke run of a few minutes
 # (results in build/bench-quick/).
+# BENCH_ARGS is passed to run.sh, e.g. BENCH_ARGS="--parts profile" or
+# BENCH_ARGS="--out build/gap --parts matrix -- --reps 4 --secs 20".
 BENCH_QUICK ?=
+BENCH_ARGS ?=
 .PHONY: bench
 bench: all
 	selftests/vm/run-vm.sh --timeout 5400 -- $(CURDIR)/selftests/bench/run.sh \
-		$(if $(filter-out 0,$(BENCH_QUICK)),--quick)
+		$(if $(filter-out 0,$(BENCH_QUICK)),--quick) $(BENCH_ARGS)
 
 # --- teaching transport ---
 # libFuzzer targets for the segment parser and the connection state

@@ -5,6 +5,7 @@
   bench.py matrix  --out DIR [--quick]   part 1-3: goodput matrix (netem)
   bench.py obscost --out DIR [--quick]   part 4: cost of observation
   bench.py ttp     --out DIR [--quick]   part 5: the teaching transport
+  bench.py profile --out DIR [--quick]   perf profiles of parts 4's loads
 
 Every run appends one row to DIR/runs.csv (matrix), DIR/obscost.csv or
 DIR/ttp.csv as soon as it ends, so a run cut short keeps what it measured.
@@ -27,6 +28,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -42,6 +44,9 @@ PARAMS = "/sys/module/tcp_teach/parameters"
 # name, congestion control, (initial_cwnd, initial_ssthresh) or None
 ALGOS = [
     ("reno", "reno", None),
+    # reno again in the same cell: how far reno is from itself is the
+    # noise floor any teach_reno / reno ratio has to be read against.
+    ("reno_control", "reno", None),
     ("teach_reno_linux", "teach_reno", (10, 0)),
     ("teach_reno_slide", "teach_reno", (1, 65536)),
     ("teach_tahoe", "teach_tahoe", (10, 0)),
@@ -49,8 +54,8 @@ ALGOS = [
     ("bbr", "bbr", None),
 ]
 
-RUN_FIELDS = ["rep", "rtt_ms", "loss_pct", "algo", "cc", "initial_cwnd",
-              "initial_ssthresh", "duration_s", "goodput_mbps",
+RUN_FIELDS = ["rep", "rate_mbit", "rtt_ms", "loss_pct", "algo", "cc",
+              "initial_cwnd", "initial_ssthresh", "duration_s", "goodput_mbps",
               "steady_mbps", "sent_mbps", "retrans", "mean_rtt_ms",
               "max_cwnd_kb", "link_pkts", "queue_drops", "random_drops",
               "ok", "note", "when"]
@@ -169,10 +174,10 @@ def topo_up():
         netns_sysctls(ns)
 
 
-def set_link(rtt_ms, loss_pct):
+def set_link(rtt_ms, loss_pct, rate=RATE_MBIT):
     """Configure the bottleneck for one run (fresh qdiscs: zero stats)."""
     half = "%.3fms" % (rtt_ms / 2.0)
-    bdp = int(RATE_MBIT * 1e6 / 8 * rtt_ms / 1000)
+    bdp = int(rate * 1e6 / 8 * rtt_ms / 1000)
     for dev in ("r0", "r1"):
         sh(["tc", "qdisc", "del", "dev", dev, "root"], ns="br", check=False)
     loss = " loss random %g%%" % loss_pct if loss_pct > 0 else ""
@@ -185,7 +190,7 @@ def set_link(rtt_ms, loss_pct):
         "qdisc add dev r1 root handle 1: netem delay %s limit 100000%s"
         % (half, loss),
         "qdisc add dev r1 parent 1: handle 2: tbf rate %dmbit burst 64k "
-        "limit %d" % (RATE_MBIT, bdp)]) + "\n"
+        "limit %d" % (rate, bdp)]) + "\n"
     sh(["tc", "-batch", "-"], ns="br", input=batch)
 
 
@@ -232,9 +237,11 @@ class Server:
         self.p = None
 
 
-def iperf3(ns, dst, cc, secs, port=5201, extra=()):
-    """One iperf3 client run; returns the parsed JSON (raises on error)."""
-    cmd = ["ip", "netns", "exec", ns, "iperf3", "-c", dst, "-p", str(port),
+def iperf3(ns, dst, cc, secs, port=5201, extra=(), wrap=()):
+    """One iperf3 client run (under the command prefix @wrap, if any);
+    returns the parsed JSON (raises on error)."""
+    cmd = list(wrap) + [
+           "ip", "netns", "exec", ns, "iperf3", "-c", dst, "-p", str(port),
            "-C", cc, "-J", "--get-server-output"]
     if secs:
         cmd += ["-t", str(secs)]
@@ -296,6 +303,11 @@ def cmd_matrix(a):
     else:
         # ~35 min for 3 x 9 cells x 6 algorithms on the 2-vCPU TCG guest.
         durs = {10: a.secs or 8, 50: a.secs or 10, 100: a.secs or 12}
+    if a.rtts:
+        rtts = [int(x) for x in a.rtts.split(",")]
+        durs.update({r: a.secs or 12 for r in rtts if r not in durs})
+    if a.losses:
+        losses = [float(x) for x in a.losses.split(",")]
     want = [x for x in ALGOS if not a.algos or x[0] in a.algos.split(",")]
     have = ensure_cc(sorted({cc for _, cc, _ in want}))
     algos = [x for x in want if x[1] in have]
@@ -321,14 +333,15 @@ def cmd_matrix(a):
                     order = algos if rep % 2 else list(reversed(algos))
                     for name, cc, p in order:
                         set_teach_params(p)
-                        row = {"rep": rep, "rtt_ms": rtt, "loss_pct": loss,
+                        row = {"rep": rep, "rate_mbit": a.rate,
+                               "rtt_ms": rtt, "loss_pct": loss,
                                "algo": name, "cc": cc,
                                "initial_cwnd": p[0] if p else "",
                                "initial_ssthresh": p[1] if p else "",
                                "duration_s": durs[rtt],
                                "when": time.strftime("%H:%M:%S")}
                         try:
-                            set_link(rtt, loss)
+                            set_link(rtt, loss, a.rate)
                             j = iperf3("bs", RECEIVER_IP, cc, durs[rtt])
                             row.update(summarize(j))
                             row.update(link_stats())
@@ -388,6 +401,14 @@ for n in ns:
         for c in cs:
             keep.append(c); keep.append(ls.accept()[0])
     one_read()
+    if len(sys.argv) > 2:       # profile mode: perf record over 20 reads
+        import subprocess
+        subprocess.run(["perf", "record", "-q", "-e", "cpu-clock",
+                        "-o", sys.argv[2], "--", "sh", "-c",
+                        "for i in $(seq 20); do "
+                        "cat /proc/net/tcp_teach >/dev/null; done"],
+                       check=True)
+        continue
     ts, lines = [], 0
     for _ in range(reads_for(n)):
         ms, lines = one_read(); ts.append(ms)
@@ -487,8 +508,8 @@ def cmd_obscost(a):
         # window events once the window stops growing), "lossy" = lo at
         # MTU 1500 with 1% netem loss and 4 flows (an event every few
         # ACKs: the stream's stress test).
-        secs = 3 if a.quick else 6
-        reps = 2 if a.quick else 3
+        secs = a.secs or (3 if a.quick else 6)
+        reps = a.reps or (2 if a.quick else 3)
         set_teach_params((1, 65536))    # the module's (slide) defaults
         srv = Server("bo")
         srv.start()
@@ -508,7 +529,11 @@ def cmd_obscost(a):
                             "netem", "loss", "random", "1%", "limit",
                             "10000"], ns="bo")
                         extra = ("-P", "4")
-                    for mode in ("off", "reader", "stalled"):
+                    # Rotated each repetition: a drift within a
+                    # repetition must not fall on one mode.
+                    modes = ("off", "reader", "stalled")
+                    k = (rep - 1) % len(modes)
+                    for mode in modes[k:] + modes[:k]:
                         stream_run(out, srv, rep, load, mode, secs, extra)
         finally:
             srv.stop()
@@ -517,6 +542,92 @@ def cmd_obscost(a):
             set_teach_params(saved)
         subprocess.run(["ip", "netns", "del", "bo"],
                        stderr=subprocess.DEVNULL)
+    return 0
+
+
+# --- profile: where the time goes (perf, cpu-clock: no PMU under TCG) --
+
+def perf_report(data, path, title):
+    """The hottest symbols and the module's share, as text."""
+    rep = ["perf", "report", "-i", data, "--stdio", "--no-children", "-q",
+           "-g", "none"]
+    dso = sh(rep + ["--sort", "dso"], check=False)
+    sym = sh(rep + ["--sort", "dso,sym", "--percent-limit", "0.7"],
+             check=False)
+    # The module's symbols are reported under [kernel.kallsyms]: add up
+    # every teach_* function (the shared core's and the glue's).
+    allsym = sh(rep + ["--sort", "sym"], check=False)
+    mod = [ln.split() for ln in allsym.splitlines()
+           if " teach_" in ln and ln.strip().endswith(ln.split()[-1])]
+    share = sum(float(w[0].rstrip("%")) for w in mod if w[0].endswith("%"))
+    with open(path, "w") as f:
+        f.write("# %s\n# command: make bench BENCH_ARGS='--parts profile' "
+                "(selftests/bench/bench.py profile)\n\n"
+                "## samples in tcp_teach.ko (teach_* functions): %.2f%%\n%s\n\n"
+                "## share of samples per object\n%s\n\n"
+                "## hottest symbols (>= 0.7%% of samples)\n%s\n" %
+                (title, share, "\n".join("    %s  %s" % (w[0], w[-1])
+                                          for w in mod), dso.rstrip(),
+                 sym.rstrip()))
+    log("profile: %s: %.2f%% of samples in tcp_teach.ko; wrote %s" %
+        (title, share, path))
+
+
+def cmd_profile(a):
+    if not shutil.which("perf"):
+        log("profile: perf missing; apt-get install linux-perf")
+        return 1
+    if "teach_reno" not in ensure_cc(["teach_reno"]):
+        log("profile: teach_reno is not available; tcp_teach.ko not loaded?")
+        return 1
+    subprocess.run(["ip", "netns", "del", "bo"], stderr=subprocess.DEVNULL)
+    sh(["ip", "netns", "add", "bo"])
+    sh(["ip", "link", "set", "lo", "up"], ns="bo")
+    # Not in a.out: that is the 9p share, and writing it would be profiled.
+    data = "/tmp/tcpteach-perf.data"
+    saved = teach_params_now()
+    try:
+        # 1. Twenty reads of /proc/net/tcp_teach over 10,000 sockets.
+        n = 1000 if a.quick else 10000
+        sh(["python3", "-c", PROC_READER, str(n), data], ns="bo",
+           timeout=900)
+        # (the cat processes only: perf follows the children it starts)
+        perf_report(data, os.path.join(a.out, "profile-proc.txt"),
+                    "20 reads of /proc/net/tcp_teach, %d sockets" % n)
+        # 2. The event stream's stress load (obscost: lossy) with a reader.
+        set_teach_params((1, 65536))
+        sh(["ip", "link", "set", "lo", "mtu", "1500"], ns="bo")
+        sh(["tc", "qdisc", "replace", "dev", "lo", "root", "netem", "loss",
+            "random", "1%", "limit", "10000"], ns="bo")
+        srv = Server("bo")
+        srv.start()
+        rd = subprocess.Popen(["ip", "netns", "exec", "bo", "sh", "-c",
+                               "cat /proc/net/tcp_teach_events >/dev/null"])
+        try:
+            secs = 4 if a.quick else 10
+            # perf starts the client, so it records the whole transfer.
+            j = iperf3("bo", "127.0.0.1", "teach_reno", secs,
+                       extra=("-P", "4"),
+                       wrap=("perf", "record", "-q", "-e", "cpu-clock",
+                             "-a", "-o", data, "--"))
+            sm = summarize(j)
+            log("profile: transfer %s Mbit/s, %s retransmissions" %
+                (sm["goodput_mbps"], sm["retrans"]))
+        finally:
+            rd.terminate()
+            rd.wait()
+            srv.stop()
+        perf_report(data, os.path.join(a.out, "profile-stream.txt"),
+                    "lossy loopback transfer (1%% loss, 4 flows, %d s) "
+                    "with a reader of /proc/net/tcp_teach_events" % secs)
+    finally:
+        if saved:
+            set_teach_params(saved)
+        subprocess.run(["ip", "netns", "del", "bo"],
+                       stderr=subprocess.DEVNULL)
+        for f in (data, data + ".old"):
+            if os.path.exists(f):
+                os.unlink(f)
     return 0
 
 
@@ -697,19 +808,25 @@ def cmd_ttp(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("part", choices=["matrix", "obscost", "ttp"])
+    ap.add_argument("part", choices=["matrix", "obscost", "ttp", "profile"])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--quick", action="store_true", help="smoke run")
     ap.add_argument("--reps", type=int, default=0)
     ap.add_argument("--secs", type=int, default=0,
-                    help="matrix: seconds per run (default 8/10/12 s at "
-                    "10/50/100 ms)")
+                    help="seconds per run (matrix: default 8/10/12 s at "
+                    "10/50/100 ms; obscost stream: 6 s)")
     ap.add_argument("--algos", default="", help="matrix: comma list")
+    ap.add_argument("--rtts", default="", help="matrix: comma list of ms "
+                    "(default 10,50,100)")
+    ap.add_argument("--losses", default="", help="matrix: comma list of "
+                    "percent (default 0,0.1,1)")
+    ap.add_argument("--rate", type=int, default=RATE_MBIT,
+                    help="matrix: bottleneck Mbit/s (default %d)" % RATE_MBIT)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     return {"matrix": cmd_matrix, "obscost": cmd_obscost,
-            "ttp": cmd_ttp}[a.part](a)
+            "ttp": cmd_ttp, "profile": cmd_profile}[a.part](a)
 
 
 if __name__ == "__main__":

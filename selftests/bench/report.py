@@ -11,6 +11,7 @@ import csv
 import math
 import os
 import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,11 +19,12 @@ import tempfile
 RATE_MBIT = 100.0
 MSS = 1448          # payload per segment with timestamps (1500 MTU)
 FRAME = 1514        # bytes the bottleneck counts per full segment
-ORDER = ["reno", "teach_reno_linux", "teach_reno_slide", "teach_tahoe",
+ORDER = ["reno", "reno_control", "teach_reno_linux", "teach_reno_slide", "teach_tahoe",
          "cubic", "bbr"]
 RENO_FAMILY = ["reno", "teach_reno_linux", "teach_reno_slide"]
 LABEL = {
     "reno": "reno",
+    "reno_control": "reno again (control)",
     "teach_reno_linux": "teach_reno (IW10, ssthresh inf)",
     "teach_reno_slide": "teach_reno (slides: IW1, ssthresh 64K)",
     "teach_tahoe": "teach_tahoe (IW10, ssthresh inf)",
@@ -138,6 +140,9 @@ class Matrix:
                              for r in self.rows})
         present = {r["algo"] for r in self.rows}
         self.algos = [a for a in ORDER if a in present]
+        # One bottleneck rate per CSV (older CSVs have no column: 100).
+        self.rate = fnum(self.rows[0].get("rate_mbit")) if self.rows else None
+        self.rate = self.rate or RATE_MBIT
         self.reps = max([int(r["rep"]) for r in self.rows] or [0])
 
     def vals(self, cell, algo, key="goodput_mbps"):
@@ -167,6 +172,18 @@ class Matrix:
             if a and b and b[0]:
                 out.append(a[0] / b[0])
         return out
+
+    def pooled_ratio(self, algo, base="reno"):
+        """Geometric mean of every paired ratio over all cells, with a
+        95% interval (normal approximation on the logs); a cell's noise
+        averages out here where one cell's median cannot."""
+        logs = [math.log(r) for c in self.cells
+                for r in self.paired_ratios(c, algo, base) if r > 0]
+        if len(logs) < 2:
+            return None
+        m = statistics.mean(logs)
+        h = 1.96 * statistics.stdev(logs) / math.sqrt(len(logs))
+        return math.exp(m), math.exp(m - h), math.exp(m + h)
 
     def measured_p(self, cell, algo):
         ps = []
@@ -212,6 +229,11 @@ def matrix_md(mx, out, tmp):
                 s += " [%s–%s]" % (fmt(min(pr), 2), fmt(max(pr), 2))
             cells.append(s)
         L.append("| %s | " % cellname(c) + " | ".join(cells) + " |")
+    pooled = {a: mx.pooled_ratio(a) for a in others}
+    L.append("| all cells: geometric mean of the per-repetition ratios "
+             "[95% CI] | " + " | ".join(
+                 "%.3f [%.3f–%.3f]" % pooled[a] if pooled[a] else "–"
+                 for a in others) + " |")
     L.append("")
     L.append("### Steady-state ratio to Linux reno (second half of each "
              "run, receiver side; median / median)\n")
@@ -257,11 +279,12 @@ def matrix_md(mx, out, tmp):
                 for a in fam) + " |")
         L.append("")
     noloss = [c for c in mx.cells if c[1] == 0]
-    cap = RATE_MBIT * MSS / FRAME
+    rate = mx.rate
+    cap = rate * MSS / FRAME
     if noloss:
         L.append("### Link utilisation with no loss (goodput / %g Mbit/s; "
                  "the payload ceiling is %.1f Mbit/s = %.3f)\n"
-                 % (RATE_MBIT, cap, cap / RATE_MBIT))
+                 % (rate, cap, cap / rate))
         L.append("Whole transfer (steady = second half of the run, "
                  "receiver side).\n")
         L.append("| RTT | " + " | ".join(LABEL[a] for a in mx.algos) + " |")
@@ -269,8 +292,8 @@ def matrix_md(mx, out, tmp):
         for c in noloss:
             L.append("| %d ms | " % c[0] + " | ".join(
                 "%s (steady %s)" % (
-                    fmt(mx.m(c, a) / RATE_MBIT if mx.m(c, a) else None, 2),
-                    fmt(mx.m(c, a, "steady_mbps") / RATE_MBIT
+                    fmt(mx.m(c, a) / rate if mx.m(c, a) else None, 2),
+                    fmt(mx.m(c, a, "steady_mbps") / rate
                         if mx.m(c, a, "steady_mbps") else None, 2))
                 for a in mx.algos) + " |")
         L.append("")
@@ -282,10 +305,20 @@ def matrix_md(mx, out, tmp):
         rs = [(c, r) for c, r in rs if r is not None]
         worst = min(rs, key=lambda x: x[1]) if rs else None
         if worst:
-            t["linux"] = (all(r >= 0.97 for _, r in rs),
-                          "worst %.2f at %s; %d of %d cells ≥ 0.97" % (
-                              worst[1], cellname(worst[0]),
-                              sum(r >= 0.97 for _, r in rs), len(rs)))
+            what = "worst %.2f at %s; %d of %d cells ≥ 0.97" % (
+                worst[1], cellname(worst[0]),
+                sum(r >= 0.97 for _, r in rs), len(rs))
+            pt = mx.pooled_ratio("teach_reno_linux")
+            if pt:
+                what += "; all cells pooled %.3f [95%% CI %.3f–%.3f]" % pt
+            cs = [r for r in (mx.ratio(c, "reno_control") for c in mx.cells)
+                  if r is not None]
+            if cs:
+                what += ("; reno against itself: %.2f–%.2f, %d of %d "
+                         "cells ≥ 0.97" % (min(cs), max(cs),
+                                           sum(r >= 0.97 for r in cs),
+                                           len(cs)))
+            t["linux"] = (all(r >= 0.97 for _, r in rs), what)
     if "teach_reno_slide" in mx.algos and "reno" in mx.algos:
         rs = [(c, mx.ratio(c, "teach_reno_slide")) for c in mx.cells]
         rs = [(c, r) for c, r in rs if r is not None]
@@ -296,11 +329,11 @@ def matrix_md(mx, out, tmp):
                               worst[1], cellname(worst[0]),
                               sum(r >= 0.90 for _, r in rs), len(rs)))
     if "teach_reno_linux" in mx.algos and noloss:
-        us = [(c, mx.m(c, "teach_reno_linux") / RATE_MBIT) for c in noloss
+        us = [(c, mx.m(c, "teach_reno_linux") / rate) for c in noloss
               if mx.m(c, "teach_reno_linux")]
         if us:
-            t["util"] = (all(u >= 0.95 for _, u in us), ", ".join(
-                "%d ms: %.2f" % (c[0], u) for c, u in us))
+            t["util"] = (all(u >= 0.95 for _, u in us), "at %g Mbit/s: " % rate
+                         + ", ".join("%d ms: %.2f" % (c[0], u) for c, u in us))
     if lossy:
         devs = []
         for c in lossy:
@@ -516,7 +549,18 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     d = sys.argv[1]
+    if not os.path.isdir(d):
+        print("report: %s is not a directory; give the --out DIR of a "
+              "bench run" % d, file=sys.stderr)
+        return 2
     tmp = tempfile.mkdtemp(prefix="tcpteach-bench-")
+    try:
+        return write_report(d, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_report(d, tmp):
     L = ["# tcpteach benchmark results", ""]
     meta = os.path.join(d, "meta.txt")
     if os.path.exists(meta):
@@ -547,6 +591,20 @@ def main():
     L += md
     targets.update(t)
     figs += f
+
+    profs = sorted(f for f in os.listdir(d)
+                   if f.startswith("profile-") and f.endswith(".txt"))
+    if profs:
+        L.append("## Profiles (perf, cpu-clock, whole guest)\n")
+        for f in profs:
+            with open(os.path.join(d, f)) as fh:
+                text = fh.read().splitlines()
+            share = [ln.split(":")[-1].strip() for ln in text
+                     if ln.startswith("## samples in tcp_teach.ko")]
+            L.append("- [%s](%s): %s; samples in tcp_teach.ko: %s" % (
+                f, f, text[0].lstrip("# ") if text else "",
+                share[0] if share else "–"))
+        L.append("")
 
     names = [
         ("linux", "teach_reno Linux-like ≥ 0.97 × reno in every cell"),

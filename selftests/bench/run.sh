@@ -2,39 +2,52 @@
 # SPDX-License-Identifier: GPL-2.0
 # The benchmark suite (issue 6), run INSIDE the test VM by `make bench`:
 #
-#   selftests/bench/run.sh [--quick] [--out DIR] [--parts LIST]
+#   selftests/bench/run.sh [--quick] [--out DIR] [--parts LIST] [-- ARGS]
 #
 #   --quick       smoke run of a few minutes (fewer cells, 1 repetition)
 #   --out DIR     where CSVs, results.md and figures go
 #                 (default docs/bench, or build/bench-quick with --quick)
-#   --parts LIST  comma list of matrix,obscost,ttp (default: all)
+#   --parts LIST  comma list of matrix,obscost,ttp,profile (default: all)
+#   -- ARGS       passed to every bench.py part (e.g. --reps 5 --secs 20)
 #
-# Starts from empty CSVs in DIR, writes every run as it ends, then
-# report.py writes DIR/results.md and the SVG figures.
+# Starts each part it runs from an empty CSV in DIR (other parts' results
+# stay), writes every run as it ends, then report.py writes
+# DIR/results.md and the SVG figures.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 QUICK=0
 OUT=
-PARTS=matrix,obscost,ttp
+PARTS=matrix,obscost,ttp,profile
+EXTRA=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) QUICK=1 ;;
 	--out) OUT=$2; shift ;;
 	--parts) PARTS=$2; shift ;;
-	-h|--help) sed -n '3,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--) shift; EXTRA=("$@"); break ;;
+	-h|--help) sed -n '3,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ -n "$OUT" ] || { [ $QUICK = 1 ] && OUT=$REPO/build/bench-quick || OUT=$REPO/docs/bench; }
+case "$OUT" in /*) ;; *) OUT=$REPO/$OUT ;; esac
 if [ "$(id -u)" != 0 ] || [ ! -d /proc/net ] || ! command -v iperf3 >/dev/null; then
 	echo "bench: run me as root inside the VM: make bench (needs iperf3)" >&2
 	exit 2
 fi
 mkdir -p "$OUT"
-rm -f "$OUT"/{runs,obscost,ttp}.csv "$OUT"/*.svg "$OUT/results.md"
+for part in ${PARTS//,/ }; do
+	case "$part" in
+	matrix) rm -f "$OUT/runs.csv" ;;
+	obscost | ttp) rm -f "$OUT/$part.csv" ;;
+	profile) rm -f "$OUT"/profile-*.txt ;;
+	*) echo "bench: unknown part $part (matrix,obscost,ttp,profile)" >&2; exit 2 ;;
+	esac
+done
+rm -f "$OUT"/*.svg "$OUT/results.md"
 
 # Several client processes and many sockets (part 4 opens 2 x 10,000).
 ulimit -n 65536
@@ -46,7 +59,7 @@ Q=()
 	echo "kernel      $(uname -r) (guest), qemu TCG, no KVM"
 	echo "cpus        $(nproc) vCPU ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo))"
 	echo "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-	echo "command     make bench$([ $QUICK = 1 ] && echo ' BENCH_QUICK=1')  (selftests/bench/run.sh ${Q[*]} --parts $PARTS)"
+	echo "command     make bench$([ $QUICK = 1 ] && echo ' BENCH_QUICK=1')  (selftests/bench/run.sh ${Q[*]} --parts $PARTS${EXTRA[*]:+ -- ${EXTRA[*]}})"
 	echo "tools       $(iperf3 --version | head -1), $(tc -V)"
 	echo "module      $(if [ -d /sys/module/tcp_teach ]; then echo "tcp_teach loaded ($(cat /proc/sys/net/ipv4/tcp_available_congestion_control))"; else echo 'tcp_teach NOT loaded'; fi)"
 } > "$OUT/meta.txt"
@@ -56,7 +69,7 @@ rc=0
 start=$(date +%s)
 for part in ${PARTS//,/ }; do
 	echo "bench: --- $part ($(( $(date +%s) - start ))s) ---" >&2
-	python3 "$HERE/bench.py" "$part" --out "$OUT" "${Q[@]}" ||
+	python3 "$HERE/bench.py" "$part" --out "$OUT" "${Q[@]}" "${EXTRA[@]}" ||
 		{ echo "bench: part $part failed" >&2; rc=1; }
 done
 echo "elapsed     $(( $(date +%s) - start ))s" >> "$OUT/meta.txt"

@@ -15,6 +15,7 @@ PKGS=(
 	gnuplot-nox tshark python3 dkms
 	linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
+	linux-perf
 )
 
 need_root() {
