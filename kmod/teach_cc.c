@@ -135,6 +135,7 @@ enum teach_reason teach_cc_on_ack(struct teach_cc *cc,
 {
 	cc->acks++;
 	cc->dupack_run = 0;
+	cc->timed_out = 0;
 	if (cc->algo == TEACH_NONE || ack->acked == 0)
 		return TEACH_EV_NONE;
 
@@ -213,9 +214,18 @@ enum teach_reason teach_cc_on_timeout(struct teach_cc *cc)
 	cc->dupack_run = 0;
 	if (cc->algo == TEACH_NONE)
 		return TEACH_EV_TIMEOUT;
-	cc->prior_cwnd = cc->cwnd;
-	cc->prior_ssthresh = cc->ssthresh;
-	cc->ssthresh = teach_cc_loss_ssthresh(cc);
+	/*
+	 * The retransmission timed out again, with no ACK since: halving
+	 * the window of 1 would throw the threshold away, so it is held,
+	 * and an undo goes back to the window before the first timeout
+	 * (RFC 5681, section 3.1; Linux does the same).
+	 */
+	if (!cc->timed_out) {
+		cc->prior_cwnd = cc->cwnd;
+		cc->prior_ssthresh = cc->ssthresh;
+		cc->ssthresh = teach_cc_loss_ssthresh(cc);
+	}
+	cc->timed_out = 1;
 	cc->cwnd = 1;
 	cc->cwnd_cnt = 0;
 	cc->phase = TEACH_SLOW_START;
@@ -238,6 +248,7 @@ enum teach_reason teach_cc_on_cwr(struct teach_cc *cc)
 enum teach_reason teach_cc_undo(struct teach_cc *cc)
 {
 	cc->undos++;
+	cc->timed_out = 0;
 	if (cc->algo == TEACH_NONE)
 		return TEACH_EV_UNDO;
 	cc->cwnd = max_u(cc->cwnd, cc->prior_cwnd);

@@ -84,6 +84,7 @@ struct teach_cc {
 	unsigned char phase;		/* enum teach_phase */
 	unsigned char dupack_run;	/* consecutive duplicate ACKs */
 	unsigned char rwnd_limited;	/* last ACK found cwnd >= rwnd */
+	unsigned char timed_out;	/* a timeout, and no new ACK since */
 };
 
 /* What the sender knows when an ACK that acknowledges new data arrives. */

@@ -207,9 +207,38 @@ TEST(timeout_threshold_floor_is_two)
 	teach_cc_init(&cc, TEACH_TAHOE, 3, 65536, MSS);
 	teach_cc_on_timeout(&cc);
 	EXPECT_EQ(2u, cc.ssthresh);
-	teach_cc_on_timeout(&cc);	/* back-to-back: cwnd was 1 */
+	teach_cc_on_timeout(&cc);	/* timed out again: held */
 	EXPECT_EQ(2u, cc.ssthresh);
 	EXPECT_EQ(2u, cc.timeouts);
+}
+
+TEST(repeated_timeout_holds_threshold_and_undo_restores)
+{
+	struct teach_cc cc;
+
+	teach_cc_init(&cc, TEACH_RENO, 1, 65536, MSS);
+	while (cc.cwnd < 24)
+		ack(&cc, 1);
+	teach_cc_on_timeout(&cc);
+	EXPECT_EQ(12u, cc.ssthresh);
+	/* The retransmission times out too (backoff), no ACK between. */
+	teach_cc_on_timeout(&cc);
+	teach_cc_on_timeout(&cc);
+	EXPECT_EQ(12u, cc.ssthresh);	/* not 2: the threshold is held */
+	EXPECT_EQ(1u, cc.cwnd);
+	EXPECT_EQ(3u, cc.timeouts);
+	/* All spurious: undo goes back to before the first timeout. */
+	EXPECT_EQ(TEACH_EV_UNDO, teach_cc_undo(&cc));
+	EXPECT_EQ(24u, cc.cwnd);
+	EXPECT_EQ(44u, cc.ssthresh);	/* 64 KiB at MSS 1460 */
+	/* An ACK ends the episode: the next timeout halves again. */
+	ack(&cc, 1);
+	teach_cc_on_timeout(&cc);
+	EXPECT_EQ(12u, cc.ssthresh);
+	ack(&cc, 1);
+	ack(&cc, 1);
+	teach_cc_on_timeout(&cc);
+	EXPECT_EQ(2u, cc.ssthresh);	/* max(cwnd 3 / 2, 2) */
 }
 
 /* Grow a connection to @w segments in congestion avoidance. */
