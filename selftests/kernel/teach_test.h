@@ -482,8 +482,8 @@ TT_FN int tt_link_set(struct tt_net *n, const char *ns, const char *dev,
 	return rc;
 }
 
-/* Packets a table's counter saw, or -1. */
-TT_FN long tt_nft_count(struct tt_net *n, const char *table)
+/* Packets the counter of table @table in namespace @ns saw, or -1. */
+TT_FN long tt_nft_count_in(const char *ns, const char *table)
 {
 	char cmd[256];
 	long v = -1;
@@ -491,7 +491,7 @@ TT_FN long tt_nft_count(struct tt_net *n, const char *table)
 
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns exec %s nft list table inet %s | sed -n 's/.*counter packets \\([0-9]*\\).*/\\1/p'",
-		 n->b, table);
+		 ns, table);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -499,6 +499,12 @@ TT_FN long tt_nft_count(struct tt_net *n, const char *table)
 		v = -1;
 	pclose(p);
 	return v;
+}
+
+/* The same, for the receiver's namespace (where drops and marks are). */
+TT_FN long tt_nft_count(struct tt_net *n, const char *table)
+{
+	return tt_nft_count_in(n->b, table);
 }
 
 /* ---- /proc/net/tcp_teach_events ------------------------------------------ */
@@ -714,6 +720,38 @@ TT_FN size_t tt_rounds(const struct tt_events *t, size_t from, size_t to,
 	}
 	return n;
 }
+
+/*
+ * After a transfer: read what the stream holds and keep connection
+ * @cookie's events.  NULL when they are complete (none dropped, every
+ * line parsed, more than @min of them), else what is wrong.
+ */
+TT_FN const char *tt_events_of(int fd, struct tt_events *t,
+			       unsigned long long cookie, size_t min)
+{
+	tt_msleep(100);		/* the last events (close) are recorded */
+	if (tt_events_drain(fd, t))
+		return "reading /proc/net/tcp_teach_events failed";
+	if (t->dropped)
+		return "events were dropped";
+	if (t->bad_lines)
+		return "an event line did not parse";
+	tt_events_filter(t, cookie);
+	if (t->n <= min)
+		return "too few events for the connection";
+	if (getenv("TT_DEBUG"))
+		tt_events_print(t, 0, t->n);
+	return NULL;
+}
+
+/* In a test: a check returning NULL or why it failed, logged. */
+#define TT_ASSERT_OK(check) do {					\
+	const char *tt_why_ = (check);					\
+									\
+	if (tt_why_)							\
+		TH_LOG("%s", tt_why_);					\
+	ASSERT_TRUE(tt_why_ == NULL);					\
+} while (0)
 
 TT_FN void tt_events_free(struct tt_events *t)
 {

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A spurious timeout, undone.
+ *
+ * In the middle of a transfer the ACKs stop coming back for 600 ms while
+ * every data segment still arrives: the retransmission timer fires and
+ * the sender cuts its window to 1 as for a loss.  When the ACKs return,
+ * Linux proves that nothing was lost (F-RTO: the ACKs cover data that was
+ * never retransmitted; DSACK: the receiver reports the retransmission as
+ * a duplicate) and asks the algorithm to undo the cut: cwnd and ssthresh
+ * go back to at least what they were before the timeout.
+ */
+#include "kselftest_harness.h"
+#include "teach_test.h"
+
+#define PORT		5007
+#define BYTES		(3 * 1024 * 1024)
+
+FIXTURE(undo) {
+	struct tt_net net;
+	struct tt_events ev;
+	int evfd;
+};
+
+FIXTURE_VARIANT(undo) {
+	const char *algo;
+};
+
+FIXTURE_VARIANT_ADD(undo, reno) { .algo = "teach_reno" };
+FIXTURE_VARIANT_ADD(undo, tahoe) { .algo = "teach_tahoe" };
+
+FIXTURE_SETUP(undo)
+{
+	self->evfd = -1;
+	ASSERT_EQ(0, tt_net_up(&self->net, "ttun", 15));
+	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
+				O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, self->evfd);
+}
+
+FIXTURE_TEARDOWN(undo)
+{
+	if (self->evfd >= 0)
+		close(self->evfd);
+	tt_events_free(&self->ev);
+	tt_net_down(&self->net);
+}
+
+static int ack_hole_rc = -1;
+
+/* In congestion avoidance by now: the sender's input drops the ACKs. */
+static void lose_acks(struct tt_net *n, struct tt_xfer *x, int fd)
+{
+	(void)fd;
+	tt_msleep(500);
+	ack_hole_rc = tt_sh("ip netns exec %s nft -f - <<'EOF'\n"
+			    "table inet tt_ackhole {\n"
+			    " chain i {\n"
+			    "  type filter hook prerouting priority -300;\n"
+			    "  tcp sport %u counter drop\n"
+			    " }\n"
+			    "}\n"
+			    "EOF", n->a, x->port);
+	tt_msleep(600);
+	if (tt_sh("ip netns exec %s nft delete table inet tt_ackhole", n->a))
+		ack_hole_rc = -1;
+}
+
+TEST_F_TIMEOUT(undo, lost_acks, 180)
+{
+	struct tt_xfer x = { .algo = variant->algo, .bytes = BYTES,
+			     .port = PORT, .rcvbuf = 4 << 20,
+			     .during = lose_acks };
+	struct tt_events *t = &self->ev;
+	const struct tt_event *before, *undo;
+	long to, un;
+	size_t i;
+
+	ASSERT_EQ(0, tt_transfer(&self->net, &x));
+	ASSERT_EQ(0, ack_hole_rc);
+	ASSERT_STREQ(variant->algo, x.algo_set);
+	TT_ASSERT_OK(tt_events_of(self->evfd, t, x.cookie, 10));
+
+	/* Timed out (once, or more with backoff), then one undo. */
+	to = tt_events_find(t, 0, "timeout");
+	ASSERT_LT(0, to);
+	ASSERT_EQ(1, tt_events_count(t, "undo"));
+	un = tt_events_find(t, to, "undo");
+	ASSERT_LT(to, un);
+	ASSERT_EQ(0, tt_events_count(t, "fast_retransmit"));
+	tt_events_print(t, to > 2 ? to - 2 : 0, un + 3);
+
+	before = &t->ev[to - 1];
+	undo = &t->ev[un];
+	TH_LOG("%s: cwnd %u ssthresh %u; timeout: %u/%u; undo: %u/%u",
+	       variant->algo, before->cwnd, before->ssthresh, t->ev[to].cwnd,
+	       t->ev[to].ssthresh, undo->cwnd, undo->ssthresh);
+	ASSERT_LT(20, before->cwnd);	/* a large window was cut */
+	ASSERT_EQ(1, t->ev[to].cwnd);
+	/* Undo: the window before the cut, or more if it grew since. */
+	ASSERT_LE(before->cwnd, undo->cwnd);
+	ASSERT_LE(before->ssthresh, undo->ssthresh);
+	/* Every timeout up to the undo was part of the same episode. */
+	for (i = to; i < (size_t)un; i++)
+		ASSERT_STRNE("cong_avoid", t->ev[i].event);
+	ASSERT_STREQ("close", t->ev[t->n - 1].event);
+}
+
+TEST_HARNESS_MAIN
