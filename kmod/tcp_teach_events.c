@@ -21,12 +21,20 @@
 #include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <net/netns/generic.h>
 #include "tcp_teach.h"
 
 #define TEACH_LINE_MAX	256
+/*
+ * A reader woken by a new event naps this long before reading, so a busy
+ * connection wakes it ~100 times a second with a batch of lines, not
+ * once per ACK with one (and a napping reader is not on the wait queue,
+ * so writers skip the wake-up altogether).
+ */
+#define TEACH_READ_BATCH_MS	10
 
 struct teach_reader {
 	struct teach_net *tn;
@@ -410,6 +418,8 @@ static ssize_t teach_events_read(struct file *file, char __user *buf,
 			copied = -ERESTARTSYS;
 			break;
 		}
+		if (!READ_ONCE(tn->dead))
+			schedule_timeout_interruptible(msecs_to_jiffies(TEACH_READ_BATCH_MS));
 	}
 	mutex_unlock(&r->lock);
 	return copied;
