@@ -158,7 +158,7 @@ clean:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # --- benchmarks ---
-# `make bench` runs selftests/bench/run.sh in the VM (~45 min, results in
+# `make bench` runs selftests/bench/run.sh in the VM (~50 min, results in
 # docs/bench/); `make bench BENCH_QUICK=1` is a smoke run of a few minutes
 # (results in build/bench-quick/).
 # BENCH_ARGS is passed to run.sh, e.g. BENCH_ARGS="--parts profile" or

@@ -15,6 +15,7 @@
 # DIR/results.md and the SVG figures.
 set -uo pipefail
 
+ARGS="$*"
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 QUICK=0
@@ -59,7 +60,7 @@ Q=()
 	echo "kernel      $(uname -r) (guest), qemu TCG, no KVM"
 	echo "cpus        $(nproc) vCPU ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo))"
 	echo "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-	echo "command     make bench$([ $QUICK = 1 ] && echo ' BENCH_QUICK=1')  (selftests/bench/run.sh ${Q[*]} --parts $PARTS${EXTRA[*]:+ -- ${EXTRA[*]}})"
+	echo "command     selftests/bench/run.sh $ARGS  (make bench${ARGS:+ BENCH_ARGS=\"$ARGS\"})"
 	echo "tools       $(iperf3 --version | head -1), $(tc -V)"
 	echo "module      $(if [ -d /sys/module/tcp_teach ]; then echo "tcp_teach loaded ($(cat /proc/sys/net/ipv4/tcp_available_congestion_control))"; else echo 'tcp_teach NOT loaded'; fi)"
 } > "$OUT/meta.txt"
