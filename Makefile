@@ -131,7 +131,8 @@ debug-module: debug-kernel
 	$(MAKE) -C $(DEBUG_KDIR) M=$(CURDIR)/$(B)/debug-mod modules
 
 check-debug: debug-module kselftests
-	TCPTEACH_VM_DEBUG=1 selftests/run_all.sh --vm-only
+	TCPTEACH_VM_DEBUG=1 TCPTEACH_VM_TIMEOUT=$${TCPTEACH_VM_TIMEOUT:-3600} \
+		selftests/run_all.sh --vm-only
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f kmod/*.c kmod/*.h

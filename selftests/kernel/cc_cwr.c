@@ -46,17 +46,13 @@ FIXTURE_SETUP(cwr)
 			   " }\n"
 			   "}\n"
 			   "EOF", self->net.b, PORT, MARK_NTH));
-	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
-				O_RDONLY | O_NONBLOCK);
+	self->evfd = tt_events_open(&self->net);
 	ASSERT_LE(0, self->evfd);
 }
 
 FIXTURE_TEARDOWN(cwr)
 {
-	if (self->evfd >= 0)
-		close(self->evfd);
-	tt_events_free(&self->ev);
-	tt_net_down(&self->net);
+	tt_events_down(&self->net, &self->ev, self->evfd);
 }
 
 TEST_F_TIMEOUT(cwr, one_ce_mark, 180)

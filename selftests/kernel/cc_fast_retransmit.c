@@ -41,17 +41,13 @@ FIXTURE_SETUP(fr)
 	ASSERT_EQ(0, tt_net_up(&self->net, "ttfr", 15));
 	ASSERT_EQ(0, tt_sh("ip netns exec %s sysctl -qw net.ipv4.tcp_sack=%d",
 			   self->net.a, variant->sack));
-	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
-				O_RDONLY | O_NONBLOCK);
+	self->evfd = tt_events_open(&self->net);
 	ASSERT_LE(0, self->evfd);
 }
 
 FIXTURE_TEARDOWN(fr)
 {
-	if (self->evfd >= 0)
-		close(self->evfd);
-	tt_events_free(&self->ev);
-	tt_net_down(&self->net);
+	tt_events_down(&self->net, &self->ev, self->evfd);
 }
 
 TEST_F_TIMEOUT(fr, one_drop, 180)

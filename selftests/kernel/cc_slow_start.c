@@ -52,17 +52,13 @@ FIXTURE_SETUP(ss)
 	ASSERT_EQ(65536, v);
 	ASSERT_EQ(0, tt_net_up(&self->net, "ttss", DELAY_MS));
 	/* Open the stream before connecting, so "init" is in it. */
-	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
-				O_RDONLY | O_NONBLOCK);
+	self->evfd = tt_events_open(&self->net);
 	ASSERT_LE(0, self->evfd);
 }
 
 FIXTURE_TEARDOWN(ss)
 {
-	if (self->evfd >= 0)
-		close(self->evfd);
-	tt_events_free(&self->ev);
-	tt_net_down(&self->net);
+	tt_events_down(&self->net, &self->ev, self->evfd);
 }
 
 TEST_F_TIMEOUT(ss, doubling_then_linear, 180)

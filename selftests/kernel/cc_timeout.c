@@ -51,17 +51,13 @@ FIXTURE_SETUP(to)
 	 */
 	ASSERT_EQ(0, tt_sh("for ns in %s %s; do ip netns exec $ns sysctl -qw net.ipv4.tcp_frto=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_dsack=0 || exit 1; done",
 			   self->net.a, self->net.b));
-	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
-				O_RDONLY | O_NONBLOCK);
+	self->evfd = tt_events_open(&self->net);
 	ASSERT_LE(0, self->evfd);
 }
 
 FIXTURE_TEARDOWN(to)
 {
-	if (self->evfd >= 0)
-		close(self->evfd);
-	tt_events_free(&self->ev);
-	tt_net_down(&self->net);
+	tt_events_down(&self->net, &self->ev, self->evfd);
 }
 
 static int hole_rc = -1;

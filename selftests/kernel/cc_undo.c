@@ -33,17 +33,13 @@ FIXTURE_SETUP(undo)
 {
 	self->evfd = -1;
 	ASSERT_EQ(0, tt_net_up(&self->net, "ttun", 15));
-	self->evfd = tt_open_in(&self->net, self->net.a, "tcp_teach_events",
-				O_RDONLY | O_NONBLOCK);
+	self->evfd = tt_events_open(&self->net);
 	ASSERT_LE(0, self->evfd);
 }
 
 FIXTURE_TEARDOWN(undo)
 {
-	if (self->evfd >= 0)
-		close(self->evfd);
-	tt_events_free(&self->ev);
-	tt_net_down(&self->net);
+	tt_events_down(&self->net, &self->ev, self->evfd);
 }
 
 static int ack_hole_rc = -1;

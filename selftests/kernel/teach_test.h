@@ -759,6 +759,24 @@ TT_FN void tt_events_free(struct tt_events *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * The sender's event stream, non-blocking (open it before connecting, so
+ * the connection's "init" is in it), and the teardown of a test that
+ * used one.
+ */
+TT_FN int tt_events_open(struct tt_net *n)
+{
+	return tt_open_in(n, n->a, "tcp_teach_events", O_RDONLY | O_NONBLOCK);
+}
+
+TT_FN void tt_events_down(struct tt_net *n, struct tt_events *t, int fd)
+{
+	if (fd >= 0)
+		close(fd);
+	tt_events_free(t);
+	tt_net_down(n);
+}
+
 /* ---- /proc/net/tcp_teach ------------------------------------------------ */
 
 struct tt_sock_line {
