@@ -12,6 +12,8 @@
  *    itself finishes without a retransmission;
  *  - a reader blocked in read() returns when its netns goes away.
  */
+#include <sys/syscall.h>
+
 #include "kselftest_harness.h"
 #include "teach_test.h"
 
@@ -64,6 +66,7 @@ static long long stat_of(struct tt_net *n, const char *ns, const char *key)
 
 struct blocked {
 	int fd;
+	pid_t tid;
 	ssize_t n;
 	int err;
 	char buf[4096];
@@ -73,9 +76,41 @@ static void *blocked_read(void *arg)
 {
 	struct blocked *b = arg;
 
+	__atomic_store_n(&b->tid, gettid(), __ATOMIC_RELEASE);
 	b->n = read(b->fd, b->buf, sizeof(b->buf) - 1);
 	b->err = b->n < 0 ? errno : 0;
 	return NULL;
+}
+
+/*
+ * Wait until the reader thread sleeps inside read() (its current system
+ * call, as /proc shows it): under a loaded emulator a thread can take
+ * longer than any fixed pause to get there.
+ */
+static int wait_blocked_in_read(struct blocked *b)
+{
+	char path[64], line[128];
+	int i;
+
+	for (i = 0; i < 3000; i++, tt_msleep(10)) {
+		pid_t tid = __atomic_load_n(&b->tid, __ATOMIC_ACQUIRE);
+		FILE *f;
+		long nr;
+
+		if (!tid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+		f = fopen(path, "r");
+		if (!f)
+			return -1;
+		nr = -1;
+		if (fgets(line, sizeof(line), f) && sscanf(line, "%ld", &nr) != 1)
+			nr = -1;
+		fclose(f);
+		if (nr == SYS_read)
+			return 0;
+	}
+	return -1;
 }
 
 TEST_F_TIMEOUT(ev, stream, 120)
@@ -198,7 +233,8 @@ TEST_F_TIMEOUT(ev, reader_woken_on_netns_exit, 60)
 			  O_RDONLY);
 	ASSERT_LE(0, b.fd);
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_read, &b));
-	tt_msleep(200);
+	/* Blocked, not about to read: a read after the exit gets EIO. */
+	ASSERT_EQ(0, wait_blocked_in_read(&b));
 	/* The namespace has no process and no socket left: it goes away. */
 	ASSERT_EQ(0, tt_sh("ip netns del %s", self->net.b));
 	self->net.b[0] = 0;
