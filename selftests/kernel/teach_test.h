@@ -482,8 +482,8 @@ TT_FN int tt_link_set(struct tt_net *n, const char *ns, const char *dev,
 	return rc;
 }
 
-/* Packets the counter of table @table in namespace @ns saw, or -1. */
-TT_FN long tt_nft_count_in(const char *ns, const char *table)
+/* Packets the counter of table @table in the receiver's namespace saw, or -1. */
+TT_FN long tt_nft_count(struct tt_net *n, const char *table)
 {
 	char cmd[256];
 	long v = -1;
@@ -491,7 +491,7 @@ TT_FN long tt_nft_count_in(const char *ns, const char *table)
 
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns exec %s nft list table inet %s | sed -n 's/.*counter packets \\([0-9]*\\).*/\\1/p'",
-		 ns, table);
+		 n->b, table);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -499,12 +499,6 @@ TT_FN long tt_nft_count_in(const char *ns, const char *table)
 		v = -1;
 	pclose(p);
 	return v;
-}
-
-/* The same, for the receiver's namespace (where drops and marks are). */
-TT_FN long tt_nft_count(struct tt_net *n, const char *table)
-{
-	return tt_nft_count_in(n->b, table);
 }
 
 /* ---- /proc/net/tcp_teach_events ------------------------------------------ */
