@@ -7,8 +7,8 @@
 #  - network namespaces with teach_reno as their default and a connection
 #    inside are created and destroyed;
 #  - rmmod tcp_teach is attempted and must be refused while in use.
-# Afterwards no socket may be left counted, rmmod must succeed (no leaked
-# module reference) and the module loads again.  The VM runner fails the
+# Afterwards no socket or reader may be left counted, rmmod must succeed
+# (no leaked module reference) and the module loads again.  The VM runner fails the
 # run on any kernel warning.  Exit codes follow kselftest (0 pass, 1 fail).
 set -u
 SECONDS_TO_RUN=${CHURN_SECONDS:-60}
@@ -82,8 +82,20 @@ echo "# $(cat "$WORK/churn.json")"
 echo "# rmmod refused $refused times while in use"
 [ "$refused" -gt 0 ] || fail "rmmod was never tried"
 
+# The namespace's counters balance once everything has closed: every
+# socket that started teach_* released it (switches included) and every
+# reader is gone.  Closing is asynchronous, so wait for it.
+counter() { ip netns exec "$NS" awk -v k="$1" '$1 == k { print $2 }' /proc/net/tcp_teach_stats; }
+for _ in $(seq 1 60); do
+	[ "$(counter sockets)" = 0 ] && [ "$(counter readers)" = 0 ] && break
+	sleep 1
+done
 stats=$(ip netns exec "$NS" cat /proc/net/tcp_teach_stats)
 echo "# churn netns stats: $(echo $stats)"
+[ "$(counter sockets)" = 0 ] || fail "tcp_teach_stats still counts $(counter sockets) sockets 60 s after every connection closed"
+[ "$(counter readers)" = 0 ] || fail "tcp_teach_stats still counts $(counter readers) readers after they exited"
+[ "$(counter events)" -gt 0 ] || fail "no event was recorded while readers had the stream open"
+[ "$(counter dropped)" -le "$(counter events)" ] || fail "more events dropped than recorded"
 ip netns del "$NS"
 
 # Sockets close asynchronously (TIME_WAIT does not hold the module, but
