@@ -43,10 +43,19 @@ make -s x86_64_defconfig
 ./scripts/kconfig/merge_config.sh -m .config "$HERE/debug-kernel.config" >/dev/null
 make -s olddefconfig
 # merge_config warns about options olddefconfig dropped; fail if one of
-# ours did not stick, so the kernel is what this script says it is.
+# ours did not stick (set, or left unset), so the kernel is what this
+# script says it is.
 while IFS= read -r line; do
-	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-	grep -qx "$line" .config || { echo "build-debug-kernel: $line did not stick" >&2; exit 1; }
+	case "$line" in
+	CONFIG_*=*)
+		grep -qx "$line" .config ||
+			{ echo "build-debug-kernel: $line did not stick" >&2; exit 1; } ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }
+		opt=${opt%% *}
+		! grep -q "^$opt=" .config ||
+			{ echo "build-debug-kernel: $opt is set, the fragment says not" >&2; exit 1; } ;;
+	esac
 done < "$HERE/debug-kernel.config"
 start=$(date +%s)
 make -s -j"$JOBS" bzImage modules
