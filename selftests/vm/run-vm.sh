@@ -9,6 +9,8 @@
 # --debug boots the KASAN/lockdep/kmemleak/UBSAN kernel that
 # build-debug-kernel.sh made (and build/debug-mod/tcp_teach.ko, built
 # against it) and also fails on any kmemleak report after a final scan.
+# A guest that has not reached its init within TCPTEACH_VM_BOOT_TIMEOUT
+# seconds (300; 900 with --debug) fails the run at once.
 #
 # The guest's root is an overlay: the host's root file system (9p,
 # read-only) below a tmpfs, so tests may write anywhere and nothing leaks
@@ -23,11 +25,12 @@ CACHE=${TCPTEACH_CACHE:-/var/cache/tcpteach}
 LOAD=1
 DEBUG=${TCPTEACH_VM_DEBUG:-0}
 TIMEOUT=${TCPTEACH_VM_TIMEOUT:-1500}
+BOOT_TIMEOUT=${TCPTEACH_VM_BOOT_TIMEOUT:-}
 MEM=2048
 SMP=${TCPTEACH_VM_SMP:-2}
 
 usage() {
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	sed -n '2,14s/^# \{0,1\}//p' "$0"
 	exit 2
 }
 
@@ -59,6 +62,9 @@ else
 	TEACH_KO=$REPO/tcp_teach.ko
 	HINT="make"
 fi
+# Booting to init takes ~10 s (Debian's) or ~20 s (debug) on a quiet host,
+# several times that on a busy one.
+[ -n "$BOOT_TIMEOUT" ] || BOOT_TIMEOUT=$([ "$DEBUG" = 1 ] && echo 900 || echo 300)
 if [ -z "$KVER" ] || [ ! -f "$KIMAGE" ]; then
 	echo "run-vm: no guest kernel in $CACHE; run 'make deps' (or, for --debug, 'make debug-kernel') first" >&2
 	exit 1
@@ -110,6 +116,13 @@ APPEND+=" tcpteach.kver=$KVER tcpteach.debug=$DEBUG"
 # KASAN's shadow does not cover the 5-level direct map TCG offers.
 [ "$DEBUG" = 1 ] && APPEND+=" kmemleak=on no5lvl"
 
+fail() {
+	echo "run-vm: FAIL: $*" >&2
+	echo "run-vm: guest logs: $RUN (kernel.log, dmesg, status)" >&2
+	tail -n 30 "$RUN/kernel.log" >&2 2>/dev/null || true
+	exit 1
+}
+
 echo "run-vm: booting $KVER (logs in $RUN)" >&2
 start=$(date +%s)
 set +e
@@ -121,17 +134,29 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-serial "file:$RUN/kernel.log" -serial stdio \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$REPO",mount_tag=repo,security_model=none,multidevs=remap \
-	-device virtio-rng-pci </dev/null
+	-device virtio-rng-pci </dev/null &
+qpid=$!
+# A background job ignores the terminal's Ctrl-C: take the guest down
+# with this script.
+trap 'kill "$qpid" 2>/dev/null' EXIT
+# A kernel that hangs while booting prints nothing at loglevel 4: give up
+# after BOOT_TIMEOUT rather than the whole run's TIMEOUT.  The initramfs
+# marks the run "booted" once the repository is mounted.
+while kill -0 "$qpid" 2>/dev/null && [ ! -e "$RUN/booted" ]; do
+	if [ $(( $(date +%s) - start )) -ge "$BOOT_TIMEOUT" ]; then
+		kill "$qpid"
+		wait "$qpid"
+		fail "the guest did not reach its init in ${BOOT_TIMEOUT}s (a hang while booting)"
+	fi
+	sleep 1
+done
+[ -e "$RUN/booted" ] &&
+	echo "run-vm: guest booted in $(( $(date +%s) - start ))s" >&2
+wait "$qpid"
 qrc=$?
+trap - EXIT
 set -e
 echo "run-vm: guest ran $(( $(date +%s) - start ))s" >&2
-
-fail() {
-	echo "run-vm: FAIL: $*" >&2
-	echo "run-vm: guest logs: $RUN (kernel.log, dmesg, status)" >&2
-	tail -n 30 "$RUN/kernel.log" >&2 2>/dev/null || true
-	exit 1
-}
 
 [ $qrc -eq 124 ] && fail "timed out after ${TIMEOUT}s"
 [ -f "$RUN/status" ] || fail "guest died before the command finished (qemu exit $qrc)"
