@@ -174,9 +174,11 @@ bench: all
 # --- teaching transport ---
 # libFuzzer targets for the segment parser and the connection state
 # machine; `make fuzz` builds them and runs each briefly on a copy of the
-# seed corpus (FUZZ_RUNS=... to run longer).
+# seed corpus (FUZZ_RUNS=... to run longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600
+# runs each for ten minutes).
 FUZZ_CC ?= clang
 FUZZ_RUNS ?= 20000
+FUZZ_SECONDS ?= 0
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/ttp/segment.c \
@@ -191,8 +193,10 @@ fuzz: $(B)/fuzz/fuzz_segment $(B)/fuzz/fuzz_conn
 		rm -rf $(B)/fuzz/corpus_$$t && \
 		cp -r selftests/fuzz/corpus_$$t $(B)/fuzz/corpus_$$t && \
 		$(B)/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) \
+			-max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus_$$t \
 			2>$(B)/fuzz/fuzz_$$t.log || \
 		{ tail -40 $(B)/fuzz/fuzz_$$t.log; exit 1; }; \
-		echo "fuzz_$$t: $(FUZZ_RUNS) runs, no crash"; \
+		echo "fuzz_$$t: $$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) .*/\1 runs in \2 s/p' \
+			$(B)/fuzz/fuzz_$$t.log), no crash"; \
 	done
