@@ -26,16 +26,29 @@ ip netns exec "$A" ethtool -K va tso off gso off gro off >/dev/null
 ip netns exec "$B" ethtool -K vb tso off gso off gro off >/dev/null
 XFER=$(dirname "$0")/lib/xfer.py
 
-# netem on both directions: "$1" for data, "$2" for ACKs.
-netem() {
-	ip netns exec "$A" tc qdisc replace dev va root netem $1
-	ip netns exec "$B" tc qdisc replace dev vb root netem $2
+# netem on both directions: "$1" for data, "$2" for ACKs.  Delete first:
+# "replace" on a netem qdisc keeps options it is not given (reorder,
+# corrupt), so one case's fault would leak into the next.
+netem_data() {
+	ip netns exec "$A" tc qdisc del dev va root 2>/dev/null
+	ip netns exec "$A" tc qdisc add dev va root netem $1
 }
+netem() {
+	netem_data "$1"
+	ip netns exec "$B" tc qdisc del dev vb root 2>/dev/null
+	ip netns exec "$B" tc qdisc add dev vb root netem $2
+}
+# For the DURING commands: break the data path, mend it, let the sender go on.
+blackhole() { netem_data "loss 100%"; }
+mend() { netem_data "delay 10ms"; }
+resume() { touch "/tmp/resume.$$"; }
 
-# transfer NAME ALGO SIZE [EXPECT=ok|fail] [DURING=command run mid-transfer]
+# transfer NAME ALGO SIZE [EXPECT=ok|fail] [DURING=commands]
+# With DURING the sender pauses halfway; DURING runs then and must call
+# resume.  Waiting for the pause, not for a time, puts the fault mid-transfer.
 transfer() {
 	local name=$1 algo=$2 size=$3 expect=${4:-ok} during=${5:-} port rc
-	local wait=120
+	local wait=120 pause=()
 	[ "$expect" = fail ] && wait=40
 	port=$((20000 + RANDOM % 20000))
 	ip netns exec "$B" python3 "$XFER" recv --port "$port" --timeout $wait \
@@ -45,11 +58,20 @@ transfer() {
 		grep -q '^listening' "/tmp/recv.$$" 2>/dev/null && break
 		sleep 0.1
 	done
+	rm -f "/tmp/resume.$$" "/tmp/send.$$"
 	if [ -n "$during" ]; then
-		(sleep 2; eval "$during") &
+		pause=(--pause-at $((size / 2)) --resume-file "/tmp/resume.$$")
+		(
+			for _ in $(seq 1 1200); do
+				grep -q '^paused' "/tmp/send.$$" 2>/dev/null && break
+				sleep 0.1
+			done
+			eval "$during"
+		) &
 	fi
 	ip netns exec "$A" python3 "$XFER" send --host 10.72.0.2 --port "$port" \
-		--cc "$algo" --size "$size" --user-timeout-ms 20000 > "/tmp/send.$$" 2>&1
+		--cc "$algo" --size "$size" --user-timeout-ms 20000 "${pause[@]}" \
+		> "/tmp/send.$$" 2>&1
 	rc=$?
 	wait "$rpid"
 	wait
@@ -79,7 +101,7 @@ transfer() {
 			FAILED=1
 		fi
 	fi
-	rm -f "/tmp/send.$$" "/tmp/recv.$$"
+	rm -f "/tmp/send.$$" "/tmp/recv.$$" "/tmp/resume.$$"
 }
 
 SIZE=${FAULT_SIZE:-600000}
@@ -99,10 +121,9 @@ for algo in teach_reno teach_tahoe; do
 	netem "delay 10ms" "delay 10ms"
 	must_retransmit=1
 	transfer "blackhole for 3 s mid-transfer" $algo $SIZE ok \
-		"ip netns exec $A tc qdisc replace dev va root netem loss 100%; sleep 3; ip netns exec $A tc qdisc replace dev va root netem delay 10ms"
+		"blackhole; resume; sleep 3; mend"
 	must_retransmit=0
 	netem "delay 10ms" "delay 10ms"
-	transfer "permanent blackhole" $algo 20000000 fail \
-		"ip netns exec $A tc qdisc replace dev va root netem loss 100%"
+	transfer "permanent blackhole" $algo $SIZE fail "blackhole; resume"
 done
 exit $FAILED

@@ -2,15 +2,29 @@
 """Bulk transfer for the fault tests: the sender streams SIZE pseudo-random
 bytes on a chosen congestion control and prints their SHA-256; the
 receiver prints the SHA-256 of what arrived.  Errors print 'error ...' and
-exit 1, so a test can tell a clean failure from a hang."""
+exit 1, so a test can tell a clean failure from a hang.
+
+With --pause-at N the sender stops after N bytes, prints 'paused' and waits
+for --resume-file to exist: the test breaks the path at that moment, so a
+fault lands mid-transfer however fast or slow the machine is."""
 import argparse
 import hashlib
 import os
 import socket
 import struct
 import sys
+import time
 
 TCP_USER_TIMEOUT = 18
+
+
+def wait_for_resume(path):
+    print("paused", flush=True)
+    deadline = time.monotonic() + 120
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise OSError(f"paused for 120 s: {path} never appeared")
+        time.sleep(0.05)
 
 
 def send(a):
@@ -25,6 +39,7 @@ def send(a):
         s.connect((a.host, a.port))
         left = a.size
         seed = 1
+        pause_at = a.pause_at
         while left:
             chunk = min(left, 65536)
             seed = (seed * 6364136223846793005 + 1442695040888963407) % (1 << 64)
@@ -32,6 +47,9 @@ def send(a):
             h.update(block)
             s.sendall(block)
             left -= chunk
+            if pause_at and a.size - left >= pause_at:
+                pause_at = 0
+                wait_for_resume(a.resume_file)
         s.shutdown(socket.SHUT_WR)
         # Wait for the receiver to close: everything was delivered.
         if s.recv(1) != b"":
@@ -82,7 +100,11 @@ def main():
     ap.add_argument("--size", type=int, default=1000000)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--user-timeout-ms", type=int, default=20000)
+    ap.add_argument("--pause-at", type=int, default=0, metavar="BYTES")
+    ap.add_argument("--resume-file", metavar="PATH")
     a = ap.parse_args()
+    if a.pause_at and not a.resume_file:
+        ap.error("--pause-at needs --resume-file PATH (the file that ends the pause)")
     return send(a) if a.mode == "send" else recv(a)
 
 
