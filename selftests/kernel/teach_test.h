@@ -246,6 +246,13 @@ struct tt_xfer {
 	size_t bytes;
 	int rcvbuf;		/* receiver SO_RCVBUFFORCE, 0 = default */
 	/*
+	 * Receiver SO_RCVLOWAT, 0 = default.  Until this many bytes wait,
+	 * the reader sleeps without the socket lock, so arriving segments
+	 * are not merged in its backlog into one (stretch) ACK, and the
+	 * kernel ACKs every second segment at once (it does below lowat).
+	 */
+	int rcvlowat;
+	/*
 	 * Sender SO_SNDBUFFORCE, 0 = 8 MB: the whole transfer is copied into
 	 * the socket before the first ACK, so the sender never holds the
 	 * socket lock while ACKs arrive (they would be merged in the backlog).
@@ -343,6 +350,9 @@ TT_FN int tt_transfer(struct tt_net *n, struct tt_xfer *x)
 	if (x->rcvbuf)
 		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVBUFFORCE, &x->rcvbuf,
 			   sizeof(x->rcvbuf));
+	if (x->rcvlowat)
+		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVLOWAT, &x->rcvlowat,
+			   sizeof(x->rcvlowat));
 	tt_addr(&ss, &len, family, TT_V4_B, TT_V6_B, port);
 	if (bind(rx.lfd, (struct sockaddr *)&ss, len) || listen(rx.lfd, 4)) {
 		close(rx.lfd);
