@@ -8,9 +8,9 @@
  * and once with teach_reno.  Both runs meet the same losses:
  *  - nftables drops data segments number DROP1 and DROP2 (counted by a
  *    numgen rule at the receiver): 3 duplicate ACKs -> fast retransmit;
- *  - once HOLE_AT segments are acknowledged, a blackhole (both
- *    directions) lasts until no ACK has come back for a while, so the
- *    retransmission timer expires: timeout.
+ *  - once HOLE_AT segments are acknowledged, a blackhole for data lasts
+ *    until no ACK has come back for a while, so the retransmission timer
+ *    expires: timeout.
  * The window events are traced from /proc/net/tcp_teach_events, one
  * comparison figure is drawn and a narration is derived from the traces.
  */
@@ -43,6 +43,7 @@
 #define DROP2		1600
 #define HOLE_AT		900	/* segments ACKed when the blackhole starts */
 #define HOLE_MIN_S	0.3	/* it lasts at least this long ... */
+#define HOLE_QUIET_MS	500	/* ... and until no ACK for this long, */
 #define RTO_MIN		"1000ms" /* ... well below the timeout */
 
 struct demo_cfg {
@@ -295,11 +296,15 @@ static int wait_child(pid_t pid, double timeout)
 
 static int hole(int b, int on)
 {
-	/* Two chains with policy drop: nothing enters or leaves the receiver. */
+	/*
+	 * Nothing reaches the receiver; what it already got is ACKed as
+	 * usual.  Dropping those ACKs too would leave data the sender does
+	 * not know arrived: an ACK for it after the hole lets new data
+	 * through, whose SACK starts a fast retransmit instead of the timeout.
+	 */
 	static const char *const add[] = { "nft", "add", "table", "inet",
 		"tcpteach_hole",
-		"{ chain in { type filter hook prerouting priority -310 ; policy drop ; } ; "
-		"chain out { type filter hook output priority -310 ; policy drop ; } ; }",
+		"{ chain in { type filter hook prerouting priority -310 ; policy drop ; } ; }",
 		NULL };
 	static const char *const del[] = { "nft", "delete", "table", "inet",
 		"tcpteach_hole", NULL };
@@ -384,8 +389,9 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 			hole_state = 1;
 			hole_t = now_s();
 		} else if (hole_state == 1 && now_s() - hole_t >= HOLE_MIN_S &&
-			   ti.tcpi_last_ack_recv >= 200) {
-			/* Stalled: everything in flight is lost; the RTO
+			   ti.tcpi_last_ack_recv >= HOLE_QUIET_MS) {
+			/* Stalled: everything in flight is lost, even a
+			 * delayed ACK (<= 200 ms) has come; the RTO
 			 * (>= rto_min) has not expired yet.
 			 */
 			if (hole(b, 0))
