@@ -48,7 +48,7 @@ resume() { touch "/tmp/resume.$$"; }
 # resume.  Waiting for the pause, not for a time, puts the fault mid-transfer.
 transfer() {
 	local name=$1 algo=$2 size=$3 expect=${4:-ok} during=${5:-} port rc
-	local wait=120 pause=()
+	local wait=120 pause=() watcher=
 	[ "$expect" = fail ] && wait=40
 	port=$((20000 + RANDOM % 20000))
 	ip netns exec "$B" python3 "$XFER" recv --port "$port" --timeout $wait \
@@ -62,17 +62,21 @@ transfer() {
 	if [ -n "$during" ]; then
 		pause=(--pause-at $((size / 2)) --resume-file "/tmp/resume.$$")
 		(
-			for _ in $(seq 1 1200); do
-				grep -q '^paused' "/tmp/send.$$" 2>/dev/null && break
+			until grep -q '^paused' "/tmp/send.$$" 2>/dev/null; do
 				sleep 0.1
 			done
 			eval "$during"
 		) &
+		watcher=$!
 	fi
 	ip netns exec "$A" python3 "$XFER" send --host 10.72.0.2 --port "$port" \
 		--cc "$algo" --size "$size" --user-timeout-ms 20000 "${pause[@]}" \
 		> "/tmp/send.$$" 2>&1
 	rc=$?
+	# A sender that ended without pausing never gets its fault.
+	if [ -n "$watcher" ] && ! grep -q '^paused' "/tmp/send.$$"; then
+		kill "$watcher" 2>/dev/null
+	fi
 	wait "$rpid"
 	wait
 	if [ "$expect" = ok ]; then
@@ -81,16 +85,16 @@ transfer() {
 		r=$(sed -n 's/^sha256 //p' "/tmp/recv.$$")
 		local retrans
 		retrans=$(sed -n 's/^stats retransmitted=//p' "/tmp/send.$$")
-		if [ "$must_retransmit" = 1 ] && [ "${retrans:-0}" -eq 0 ]; then
-			echo "not ok - $name $algo: the fault never hit (no retransmission)"
-			ip netns exec "$A" tc -s qdisc show dev va
-			FAILED=1
-		elif [ $rc -eq 0 ] && [ -n "$s" ] && [ "$s" = "$r" ]; then
-			echo "ok - $name $algo: $size bytes intact ($(grep -h '^stats' /tmp/send.$$))"
-		else
+		if [ $rc -ne 0 ] || [ -z "$s" ] || [ "$s" != "$r" ]; then
 			echo "not ok - $name $algo: sender rc=$rc sender=$s receiver=$r"
 			cat "/tmp/send.$$" "/tmp/recv.$$"
 			FAILED=1
+		elif [ "$must_retransmit" = 1 ] && [ "${retrans:-0}" -eq 0 ]; then
+			echo "not ok - $name $algo: the fault never hit (no retransmission)"
+			ip netns exec "$A" tc -s qdisc show dev va
+			FAILED=1
+		else
+			echo "ok - $name $algo: $size bytes intact ($(grep -h '^stats' /tmp/send.$$))"
 		fi
 	else
 		if [ $rc -ne 0 ] && grep -q '^error' "/tmp/send.$$"; then
