@@ -58,6 +58,7 @@ int cli_which(const char *prog, char *buf, size_t len);
 int cli_run(int netns_fd, int quiet, const char *const argv[]);
 /* Parse a positive number of seconds ("0.5", "2"). */
 int cli_parse_seconds(const char *s, double *out);
+/* A decimal number <= @max (lib/num.h's parse_ull); 0 or -1. */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* Is @algo a name the kernel lists as available (optionally load module)? */
 int cli_algo_available(const char *algo);
@@ -65,8 +66,6 @@ int cli_algo_available(const char *algo);
 void cli_print_available(void);
 /* Load tcp_teach (modprobe, then insmod of tcp_teach.ko near the binary). */
 int cli_load_module(void);
-/* JSON string output with escaping. */
-void cli_json_str(FILE *f, const char *s);
 
 /* ---- cli_procfs.c: /proc/net/tcp_teach and the event stream ---- */
 #define SOCK_NFIELDS 21

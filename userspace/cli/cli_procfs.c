@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/num.h"
+
 const char *const sock_field_names[SOCK_NFIELDS] = {
 	"local", "remote", "cookie", "algo", "phase", "ca_state", "cwnd",
 	"snd_cwnd", "ssthresh", "mss", "rwnd", "wnd", "inflight", "srtt_us",
@@ -170,11 +172,11 @@ int teach_event_parse(const char *line, struct teach_event *ev,
 	size_t off = 0;
 
 	if (strncmp(line, "# dropped ", 10) == 0) {
-		char *end;
+		char num[32];
 
-		errno = 0;
-		*dropped = strtoull(line + 10, &end, 10);
-		if (errno || end == line + 10 || (*end && *end != '\n')) {
+		snprintf(num, sizeof(num), "%s", line + 10);
+		chomp(num);
+		if (parse_ull(num, ~0ULL, dropped)) {
 			snprintf(err, errlen, "bad '# dropped' line");
 			return -1;
 		}

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/json.h"
+
 struct filter {
 	long port;		/* -1: any */
 	const char *addr;	/* NULL: any */
@@ -75,37 +77,25 @@ static const int brief_cols[] = {
 	SF_SND_CWND, SF_MSS, SF_RWND, SF_WND, SF_INFLIGHT, SF_SRTT_US,
 };
 
-static int is_number(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 static void print_json(const struct teach_sock *s, int n,
 		       const struct filter *flt)
 {
-	int i, k, first = 1;
+	struct json j;
+	int i, k;
 
-	printf("[");
+	json_init(&j, stdout);
+	json_array_begin(&j);
 	for (i = 0; i < n; i++) {
 		if (!sock_match(&s[i], flt))
 			continue;
-		printf("%s\n  {", first ? "" : ",");
-		first = 0;
+		json_object_begin(&j);
 		for (k = 0; k < SOCK_NFIELDS; k++) {
-			printf("%s\"%s\": ", k ? ", " : "", sock_field_names[k]);
-			if (is_number(s[i].field[k]))
-				printf("%s", s[i].field[k]);
-			else
-				cli_json_str(stdout, s[i].field[k]);
+			json_key(&j, sock_field_names[k]);
+			json_text(&j, s[i].field[k]);
 		}
-		printf("}");
+		json_object_end(&j);
 	}
-	printf("%s]\n", first ? "" : "\n");
+	json_end(&j);
 }
 
 static void print_table(const struct teach_sock *s, int n,

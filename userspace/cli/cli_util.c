@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/num.h"
+
 void cli_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -55,8 +57,16 @@ int cli_read_file(const char *path, char *buf, size_t len)
 	if (!f)
 		return -1;
 	n = fread(buf, 1, len - 1, f);
-	fclose(f);
 	buf[n] = '\0';
+	/* fopen() succeeds on a directory; only the read fails (EISDIR) */
+	if (ferror(f)) {
+		int saved = errno;
+
+		fclose(f);
+		errno = saved;
+		return -1;
+	}
+	fclose(f);
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
@@ -162,16 +172,11 @@ int cli_parse_seconds(const char *s, double *out)
 
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	if (*s < '0' || *s > '9')
+	if (parse_ull(s, max, &v))
 		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 
@@ -228,20 +233,4 @@ int cli_load_module(void)
 			return 0;
 	}
 	return -1;
-}
-
-void cli_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/num.h"
 #include "teach_cc.h"
 
 void trace_write_header(FILE *f)
@@ -48,20 +49,14 @@ static const char *const columns[] = {
 
 static int parse_u64(const char *s, unsigned long long *v)
 {
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || *end ? -1 : 0;
+	return parse_ull(s, ~0ULL, v);
 }
 
 static int parse_u32(const char *s, unsigned int *v)
 {
 	unsigned long long x;
 
-	if (parse_u64(s, &x) || x > 0xffffffffull)
+	if (parse_ull(s, 0xffffffffull, &x))
 		return -1;
 	*v = (unsigned int)x;
 	return 0;
