@@ -8,6 +8,7 @@
 #ifndef TCPTEACH_CLI_H
 #define TCPTEACH_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,6 +17,9 @@
 #define EXIT_OK		0
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
+
+/* The release of the command, module and trace format together. */
+#define TCPTEACH_VERSION	"0.1"
 
 #define TEACH_ALGOS	"teach_reno teach_tahoe"
 #define LOAD_HINT	"load it: modprobe tcp_teach (or insmod tcp_teach.ko)"
@@ -60,6 +64,16 @@ int cli_run(int netns_fd, int quiet, const char *const argv[]);
 int cli_parse_seconds(const char *s, double *out);
 /* A decimal number <= @max (lib/num.h's parse_ull); 0 or -1. */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/*
+ * The one way tcpteach stops on a signal: cli_catch_stop() makes SIGTERM
+ * (and SIGINT when @also_sigint) set cli_stop, which loops test; blocking
+ * calls return with EINTR.  cli_release_stop() restores the defaults.
+ */
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_stop(int also_sigint);
+void cli_release_stop(void);
+/* --port P for @cmd: 1..65535, else a message and -1. */
+int cli_parse_port(const char *cmd, const char *s, long *port);
 /* Is @algo a name the kernel lists as available (optionally load module)? */
 int cli_algo_available(const char *algo);
 /* Print "available: ..." to stderr, for unknown-algorithm errors. */
@@ -114,7 +128,7 @@ struct trace_opts {
 	long port;			/* -1 = every port */
 	double duration;		/* seconds; 0 = until stopped */
 	unsigned long count;		/* events; 0 = unlimited */
-	volatile int *stop;		/* set by a signal handler */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
 };
 
 struct trace_result {

@@ -55,19 +55,11 @@ static int read_socks(struct teach_sock **out)
 	return -1;
 }
 
-static int parse_filter_opt(int c, struct filter *flt)
+static int parse_filter_opt(const char *cmd, int c, struct filter *flt)
 {
-	unsigned long v;
-
-	if (c == 'p') {
-		if (cli_parse_uint(optarg, 65535, &v)) {
-			cli_err("bad --port '%s': expected 0..65535", optarg);
-			return -1;
-		}
-		flt->port = (long)v;
-	} else {
-		flt->addr = optarg;
-	}
+	if (c == 'p')
+		return cli_parse_port(cmd, optarg, &flt->port);
+	flt->addr = optarg;
 	return 0;
 }
 
@@ -173,7 +165,7 @@ int cmd_show(int argc, char **argv)
 		switch (c) {
 		case 'p':
 		case 'a':
-			if (parse_filter_opt(c, &flt))
+			if (parse_filter_opt("show", c, &flt))
 				return EXIT_USAGE;
 			break;
 		case 'e':
@@ -216,14 +208,6 @@ struct flow_hist {
 	int n;			/* samples stored, <= HIST */
 	int seen;		/* in the last snapshot */
 };
-
-static volatile sig_atomic_t watch_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	watch_stop = 1;
-}
 
 static struct flow_hist *hist_get(struct flow_hist *h, int *nh,
 				  const char *cookie)
@@ -300,7 +284,6 @@ int cmd_watch(int argc, char **argv)
 	};
 	static struct flow_hist hist[MAX_FLOWS];
 	struct filter flt = { -1, NULL };
-	struct sigaction sa;
 	double interval = 1.0;
 	unsigned long count = 0, iter = 0;
 	int c, tty, utf8, nh = 0, rc = EXIT_OK;
@@ -324,7 +307,7 @@ int cmd_watch(int argc, char **argv)
 			break;
 		case 'p':
 		case 'a':
-			if (parse_filter_opt(c, &flt))
+			if (parse_filter_opt("watch", c, &flt))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -342,15 +325,11 @@ int cmd_watch(int argc, char **argv)
 	tty = isatty(STDOUT_FILENO);
 	setlocale(LC_CTYPE, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	watch_stop = 0;
+	cli_catch_stop(1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!tty)
 		printf("time_s local remote algo phase cwnd ssthresh rwnd inflight\n");
-	while (!watch_stop) {
+	while (!cli_stop) {
 		struct teach_sock *s;
 		struct timespec ts;
 		double t;
@@ -429,7 +408,6 @@ int cmd_watch(int argc, char **argv)
 		/* A signal cuts the sleep short; the loop then ends. */
 		nanosleep(&ts, NULL);
 	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	cli_release_stop();
 	return rc;
 }

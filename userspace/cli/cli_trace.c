@@ -149,14 +149,6 @@ int trace_stream(int fd, const char *name, FILE *out,
 	return 0;
 }
 
-static volatile int trace_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	trace_stop = 1;
-}
-
 static void trace_usage(FILE *f)
 {
 	fputs("usage: tcpteach trace [-o FILE] [--port P] [--duration S] [--count N]\n\n"
@@ -183,12 +175,10 @@ int cmd_trace(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trace_opts o = { .port = -1, .stop = &trace_stop };
+	struct trace_opts o = { .port = -1, .stop = &cli_stop };
 	const char *outname = NULL;
 	char path[PATH_MAX];
 	struct trace_result res;
-	struct sigaction sa;
-	unsigned long v;
 	FILE *out = stdout;
 	int c, fd, rc;
 
@@ -199,12 +189,8 @@ int cmd_trace(int argc, char **argv)
 			outname = optarg;
 			break;
 		case 'p':
-			if (cli_parse_uint(optarg, 65535, &v)) {
-				cli_err("trace: bad --port '%s': expected 0..65535",
-					optarg);
+			if (cli_parse_port("trace", optarg, &o.port))
 				return EXIT_USAGE;
-			}
-			o.port = (long)v;
 			break;
 		case 'd':
 			if (cli_parse_seconds(optarg, &o.duration)) {
@@ -255,12 +241,9 @@ int cmd_trace(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	trace_stop = 0;
+	cli_catch_stop(1);
 	rc = trace_stream(fd, path, out, &o, &res);
+	cli_release_stop();
 	close(fd);
 	if (out != stdout && fclose(out)) {
 		cli_err("trace: writing %s: %s", outname, strerror(errno));

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <math.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,46 @@ int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return -1;
 	*out = (unsigned long)v;
 	return 0;
+}
+
+int cli_parse_port(const char *cmd, const char *s, long *port)
+{
+	unsigned long long v;
+
+	/* 0 would be "every port" to the module: say so, do not guess */
+	if (parse_ull(s, 65535, &v) || v == 0) {
+		cli_err("%s: bad --port '%s': expected 1..65535 (for every port leave --port out)",
+			cmd, s);
+		return -1;
+	}
+	*port = (long)v;
+	return 0;
+}
+
+volatile sig_atomic_t cli_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void cli_catch_stop(int also_sigint)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: poll() returns */
+	cli_stop = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	if (also_sigint)
+		sigaction(SIGINT, &sa, NULL);
+}
+
+void cli_release_stop(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 }
 
 static int word_in(const char *list, const char *word)
