@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo bench fuzz checkpatch install uninstall clean deps
+	demo docs-demo bench fuzz checkpatch install uninstall clean deps
 
 all: module userspace kselftests
 
@@ -112,7 +112,14 @@ check-host: host-tests
 check-vm: all
 	selftests/run_all.sh --vm-only
 
+# `make demo` writes under build/demo; the figures in docs/demo/ change
+# only when asked for with `make docs-demo`.
 demo: all
+	@mkdir -p $(B)/demo
+	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/$(B)/demo
+	@echo "demo: figure and traces in $(B)/demo/ (refresh docs/demo/ with 'make docs-demo')"
+
+docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KFENCE), cached, and
