@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lib/format.h"
 #include "lib/trace.h"
 
 #define EXIT_OK		0
@@ -82,14 +83,15 @@ void cli_print_available(void);
 int cli_load_module(void);
 
 /* ---- cli_procfs.c: /proc/net/tcp_teach and the event stream ---- */
+/* The columns are kmod/teach_format.h's TEACH_FMT_SOCK_COLUMNS. */
 #define SOCK_NFIELDS 21
-extern const char *const sock_field_names[SOCK_NFIELDS];
+const char *sock_field_name(int k);
 
 struct teach_sock {
 	char field[SOCK_NFIELDS][64];	/* the text of each column */
 };
 
-/* Indexes into teach_sock.field, in /proc order. */
+/* Indexes into teach_sock.field, in TEACH_FMT_SOCK_COLUMNS order. */
 enum {
 	SF_LOCAL, SF_REMOTE, SF_COOKIE, SF_ALGO, SF_PHASE, SF_CA_STATE,
 	SF_CWND, SF_SND_CWND, SF_SSTHRESH, SF_MSS, SF_RWND, SF_WND,
@@ -116,12 +118,28 @@ struct teach_event {
 	char remote[64];
 };
 
+/* Where each column of fmt_event_cols() is in the stream's lines. */
+struct event_map {
+	int ncols;			/* fields per line */
+	int pos[FMT_MAX_COLS];
+};
+
 /*
- * Parse one line of /proc/net/tcp_teach_events.  Returns 0 for an event,
- * 1 for a "# dropped N" line (*dropped set), -1 on error (@err says why).
+ * A header line of the event stream ("time_us flow ..."): fill @m and
+ * return 1; 0 when @line is no header; -1 when a column is missing
+ * (@err names it).
  */
-int teach_event_parse(const char *line, struct teach_event *ev,
-		      unsigned long long *dropped, char *err, size_t errlen);
+int teach_event_header(const char *line, struct event_map *m, char *err,
+		       size_t errlen);
+
+/*
+ * Parse one line of /proc/net/tcp_teach_events, columns as @m says (NULL:
+ * in TEACH_FMT order).  Returns 0 for an event, 1 for a "# dropped N"
+ * line (*dropped set), -1 on error (@err says why).
+ */
+int teach_event_parse(const char *line, const struct event_map *m,
+		      struct teach_event *ev, unsigned long long *dropped,
+		      char *err, size_t errlen);
 
 /* ---- cli_trace.c: stream -> CSV (also used by the demo) ---- */
 struct trace_opts {

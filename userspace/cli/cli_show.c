@@ -82,7 +82,7 @@ static void print_json(const struct teach_sock *s, int n,
 			continue;
 		json_object_begin(&j);
 		for (k = 0; k < SOCK_NFIELDS; k++) {
-			json_key(&j, sock_field_names[k]);
+			json_key(&j, sock_field_name(k));
 			json_text(&j, s[i].field[k]);
 		}
 		json_object_end(&j);
@@ -106,7 +106,7 @@ static void print_table(const struct teach_sock *s, int n,
 		ncols = (int)(sizeof(brief_cols) / sizeof(brief_cols[0]));
 	}
 	for (k = 0; k < ncols; k++) {
-		w[k] = (int)strlen(sock_field_names[cols[k]]);
+		w[k] = (int)strlen(sock_field_name(cols[k]));
 		for (i = 0; i < n; i++) {
 			int l = (int)strlen(s[i].field[cols[k]]);
 
@@ -116,9 +116,9 @@ static void print_table(const struct teach_sock *s, int n,
 	}
 	for (k = 0; k < ncols; k++) {
 		if (k == ncols - 1)
-			printf("%s\n", sock_field_names[cols[k]]);
+			printf("%s\n", sock_field_name(cols[k]));
 		else
-			printf("%-*s ", w[k], sock_field_names[cols[k]]);
+			printf("%-*s ", w[k], sock_field_name(cols[k]));
 	}
 	for (i = 0; i < n; i++) {
 		if (!sock_match(&s[i], flt))
