@@ -163,7 +163,12 @@ struct plot_opts {
 	const char *title;
 	int rounds;			/* also plot over transmission rounds */
 	int overlay;			/* all flows on one chart */
+	const unsigned long long *flows;	/* --flow IDs; NULL: every flow */
+	int nflows;
 };
+
+/* Flows with fewer events are left out unless asked for (--flow). */
+#define PLOT_TINY_FLOW_EVENTS 10
 
 int plot_files(const char *const *files, int nfiles, const char *out,
 	       const struct plot_opts *o);
