@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo bench fuzz checkpatch install uninstall clean deps
+	demo docs-demo bench fuzz checkpatch install uninstall clean deps
 
 all: module userspace kselftests
 
@@ -124,7 +124,14 @@ check-host: host-tests
 check-vm: all
 	KERNELS="$(KERNELS)" selftests/run_all.sh --vm-only
 
+# `make demo` writes under build/demo; the figures in docs/demo/ change
+# only when asked for with `make docs-demo`.
 demo: all
+	@mkdir -p $(B)/demo
+	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/$(B)/demo
+	@echo "demo: figure and traces in $(B)/demo/ (refresh docs/demo/ with 'make docs-demo')"
+
+docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KFENCE), cached, and
@@ -193,7 +200,8 @@ FUZZ_RUNS ?= 20000
 FUZZ_SECONDS ?= 0
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/ttp/segment.c \
+FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
+	userspace/lib/num.c userspace/ttp/segment.c \
 	userspace/ttp/conn.c userspace/ttp/listener.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h

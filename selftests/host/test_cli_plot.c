@@ -254,4 +254,36 @@ TEST_F(plot, usage_errors)
 	EXPECT_NE(NULL, strstr(self->o->err, "/nonexistent.csv"));
 }
 
+TEST_F(plot, dash_is_standard_input)
+{
+	size_t len = 0;
+	char *svg;
+
+	snprintf(self->out, sizeof(self->out), "%s/fig.svg", self->dir);
+	cli_stdin_path = DATA "/reno.csv";
+	EXPECT_EQ(0, CLI(self->o, "plot", "-", "-o", self->out))
+		TH_LOG("%s", self->o->err);
+	EXPECT_EQ(2, CLI(self->o, "plot", "-", "-", "-o", self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "only once"));
+	cli_stdin_path = NULL;
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "</svg>"));
+	EXPECT_NE(NULL, strstr(svg, "teach_reno"));
+	free(svg);
+}
+
+TEST_F(plot, unwritable_figure_is_named_before_gnuplot_runs)
+{
+	/* gnuplot is never reached: a missing one would be named instead */
+	setenv("TCPTEACH_GNUPLOT", "no-such-gnuplot-here", 1);
+	EXPECT_EQ(1, CLI(self->o, "plot", DATA "/reno.csv", "-o",
+			 "/nonexistent/dir/fig.png"));
+	unsetenv("TCPTEACH_GNUPLOT");
+	EXPECT_NE(NULL, strstr(self->o->err,
+			       "cannot write /nonexistent/dir/fig.png: No such file or directory"))
+		TH_LOG("%s", self->o->err);
+	EXPECT_EQ(NULL, strstr(self->o->err, "gnuplot"));
+}
+
 TEST_HARNESS_MAIN

@@ -13,12 +13,14 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "teach_cc.h"
@@ -75,7 +77,8 @@ static struct flow *flow_get(struct plot_data *d, int file,
 static int load_file(struct plot_data *d, int idx)
 {
 	const char *name = d->files[idx];
-	FILE *fp = fopen(name, "r");
+	int std_in = strcmp(name, "-") == 0;
+	FILE *fp = std_in ? stdin : fopen(name, "r");
 	char line[1024], err[256];
 	unsigned long lineno = 0;
 	size_t rows = 0;
@@ -145,12 +148,14 @@ static int load_file(struct plot_data *d, int idx)
 			name, lineno);
 		goto fail;
 	}
-	fclose(fp);
+	if (!std_in)
+		fclose(fp);
 	return 0;
 oom:
 	cli_err("plot: out of memory");
 fail:
-	fclose(fp);
+	if (!std_in)
+		fclose(fp);
 	return -1;
 }
 
@@ -526,8 +531,17 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 	const char *argv[] = { gp, script, NULL };
 	int png = is_ext(out, ".png"), i, rows, cols, rc = -1, status;
 	const struct flow **fl = NULL;
+	struct stat st;
 	FILE *s;
 
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out, (int)getpid());
+	/* A figure that cannot be written is said so now, not by gnuplot. */
+	i = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (i < 0) {
+		cli_err("plot: cannot write %s: %s", out, strerror(errno));
+		return -1;
+	}
+	close(i);
 	for (i = 0; i < nfiles; i++)
 		if (load_file(&d, i))
 			goto out;
@@ -545,7 +559,6 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 	}
 	snprintf(script, sizeof(script), "%s/plot.gp", dir);
 	snprintf(errf, sizeof(errf), "%s/gnuplot.err", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out, (int)getpid());
 	s = fopen(script, "w");
 	if (!s) {
 		cli_err("plot: cannot write %s: %s", script, strerror(errno));
@@ -612,7 +625,8 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 		if (saved)
 			fclose(saved);
 	}
-	if (status != 0 || access(tmp, F_OK) != 0) {
+	/* the file exists from the start: gnuplot must have filled it */
+	if (status != 0 || stat(tmp, &st) || st.st_size == 0) {
 		char msg[2048] = "";
 
 		cli_read_file(errf, msg, sizeof(msg));
@@ -632,6 +646,8 @@ clean:
 	else
 		fprintf(stderr, "tcpteach: plot: kept %s\n", dir);
 out:
+	if (rc)
+		unlink(tmp);
 	free(fl);
 	free_data(&d);
 	return rc;
@@ -648,6 +664,7 @@ static void plot_usage(FILE *f)
 	      "with the window change.  One panel per flow; --overlay puts all\n"
 	      "flows on one chart; --rounds adds a panel over transmission rounds\n"
 	      "(one smoothed RTT each).  The format follows the extension.\n"
+	      "A TRACE of '-' is standard input: tcpteach sim --trace - | tcpteach plot - -o x.svg\n"
 	      "Needs gnuplot (Debian package gnuplot-nox).  A malformed trace is\n"
 	      "reported as FILE:LINE and no figure is written.\n", f);
 }
@@ -664,7 +681,7 @@ int cmd_plot(int argc, char **argv)
 	};
 	struct plot_opts o = { 0 };
 	const char *out = NULL;
-	int c;
+	int c, stdins = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:t:rh", opts, NULL)) != -1) {
@@ -702,6 +719,11 @@ int cmd_plot(int argc, char **argv)
 			out);
 		return EXIT_USAGE;
 	}
+	for (c = optind; c < argc; c++)
+		if (strcmp(argv[c], "-") == 0 && ++stdins > 1) {
+			cli_err("plot: standard input ('-') can be read only once");
+			return EXIT_USAGE;
+		}
 	return plot_files((const char *const *)argv + optind, argc - optind,
 			  out, &o) ? EXIT_FAIL : EXIT_OK;
 }
