@@ -44,7 +44,7 @@ HOST_TESTS := $(patsubst selftests/host/%.c,%,$(wildcard selftests/host/test_*.c
 KSFT_C := $(patsubst selftests/kernel/%.c,%,$(wildcard selftests/kernel/*.c))
 LDLIBS := -lm
 
-.PHONY: all module userspace kselftests host-tests check check-host check-vm \
+.PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
 	demo docs-demo bench fuzz checkpatch install uninstall clean deps
 
@@ -53,10 +53,21 @@ all: module userspace kselftests
 deps:
 	selftests/vm/install-deps.sh
 
+# KVER=LABEL builds for one kernel of the matrix (selftests/vm/kernels.sh:
+# 5.10 6.1 6.12 7.x) into build/kernels/LABEL/; `make modules-matrix`
+# builds for each (KERNELS="..." for some).
 module:
+ifneq ($(KVER),)
+	selftests/vm/build-module.sh $(KVER) $(if $(W),W=$(W))
+else
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR):" \
 		"run 'make deps' or pass KDIR=/path/to/headers" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+endif
+
+modules-matrix:
+	@for k in $(or $(KERNELS),$(shell bash -c '. selftests/vm/kernels.sh && kernel_labels')); do \
+		selftests/vm/build-module.sh $$k $(if $(W),W=$(W)) || exit 1; done
 
 userspace: $(B)/tcpteach $(B)/libtcpteach_preload.so
 
@@ -103,14 +114,15 @@ $(B)/kselftests/%: selftests/kernel/%.c selftests/kernel/*.h
 
 kselftests: $(KSFT_C:%=$(B)/kselftests/%)
 
+# KERNELS="6.1 7.x" runs the kernel part on some kernels of the matrix.
 check: all host-tests
-	selftests/run_all.sh
+	KERNELS="$(KERNELS)" selftests/run_all.sh
 
 check-host: host-tests
 	selftests/run_all.sh --host-only
 
 check-vm: all
-	selftests/run_all.sh --vm-only
+	KERNELS="$(KERNELS)" selftests/run_all.sh --vm-only
 
 # `make demo` writes under build/demo; the figures in docs/demo/ change
 # only when asked for with `make docs-demo`.
