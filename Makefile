@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo docs-demo bench fuzz checkpatch install uninstall clean deps
+	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps
 
 all: module userspace kselftests
 
@@ -133,6 +133,11 @@ demo: all
 
 docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
+
+# The examples in the docs, from real runs (sim: deterministic, so
+# `make check` compares them; see docs/examples.sh).
+docs: userspace
+	docs/examples.sh docs/ttp.md
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KFENCE), cached, and
 # the kselftests on it.  Not part of `make check`: see README.md.

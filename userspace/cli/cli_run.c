@@ -25,6 +25,8 @@ static void run_usage(FILE *f)
 	      "Run COMMAND with congestion control ALGO on every TCP socket it\n"
 	      "creates (an LD_PRELOAD shim calls setsockopt(TCP_CONGESTION)), e.g.\n"
 	      "  tcpteach run --cc teach_tahoe -- iperf3 -c 10.0.0.2\n"
+	      "Congestion control acts where data is sent: run the sender (iperf3 -c,\n"
+	      "curl -T FILE URL); a program that only receives is not affected.\n"
 	      "The shim is " SHIM " next to the tcpteach binary or in\n"
 	      "/usr/local/lib/tcpteach/ ($TCPTEACH_PRELOAD overrides).  Statically\n"
 	      "linked programs cannot be shimmed.  Without root, ALGO must be\n"
@@ -104,7 +106,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		cli_err("run: missing COMMAND to run, e.g. tcpteach run --cc %s -- curl http://10.0.0.2/",
+		cli_err("run: missing COMMAND to run (the sender), e.g. tcpteach run --cc %s -- iperf3 -c 10.0.0.2",
 			algo);
 		return EXIT_USAGE;
 	}
