@@ -44,19 +44,30 @@ HOST_TESTS := $(patsubst selftests/host/%.c,%,$(wildcard selftests/host/test_*.c
 KSFT_C := $(patsubst selftests/kernel/%.c,%,$(wildcard selftests/kernel/*.c))
 LDLIBS := -lm
 
-.PHONY: all module userspace kselftests host-tests check check-host check-vm \
+.PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo bench fuzz checkpatch install uninstall clean deps
+	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps
 
 all: module userspace kselftests
 
 deps:
 	selftests/vm/install-deps.sh
 
+# KVER=LABEL builds for one kernel of the matrix (selftests/vm/kernels.sh:
+# 5.10 6.1 6.12 7.x) into build/kernels/LABEL/; `make modules-matrix`
+# builds for each (KERNELS="..." for some).
 module:
+ifneq ($(KVER),)
+	selftests/vm/build-module.sh $(KVER) $(if $(W),W=$(W))
+else
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR):" \
 		"run 'make deps' or pass KDIR=/path/to/headers" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+endif
+
+modules-matrix:
+	@for k in $(or $(KERNELS),$(shell bash -c '. selftests/vm/kernels.sh && kernel_labels')); do \
+		selftests/vm/build-module.sh $$k $(if $(W),W=$(W)) || exit 1; done
 
 userspace: $(B)/tcpteach $(B)/libtcpteach_preload.so
 
@@ -103,17 +114,30 @@ $(B)/kselftests/%: selftests/kernel/%.c selftests/kernel/*.h
 
 kselftests: $(KSFT_C:%=$(B)/kselftests/%)
 
+# KERNELS="6.1 7.x" runs the kernel part on some kernels of the matrix.
 check: all host-tests
-	selftests/run_all.sh
+	KERNELS="$(KERNELS)" selftests/run_all.sh
 
 check-host: host-tests
 	selftests/run_all.sh --host-only
 
 check-vm: all
-	selftests/run_all.sh --vm-only
+	KERNELS="$(KERNELS)" selftests/run_all.sh --vm-only
 
+# `make demo` writes under build/demo; the figures in docs/demo/ change
+# only when asked for with `make docs-demo`.
 demo: all
+	@mkdir -p $(B)/demo
+	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/$(B)/demo
+	@echo "demo: figure and traces in $(B)/demo/ (refresh docs/demo/ with 'make docs-demo')"
+
+docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
+
+# The examples in the docs, from real runs (sim: deterministic, so
+# `make check` compares them; see docs/examples.sh).
+docs: userspace
+	docs/examples.sh docs/ttp.md
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KFENCE), cached, and
 # the kselftests on it.  Not part of `make check`: see README.md.
@@ -181,7 +205,8 @@ FUZZ_RUNS ?= 20000
 FUZZ_SECONDS ?= 0
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/ttp/segment.c \
+FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
+	userspace/lib/num.c userspace/ttp/segment.c \
 	userspace/ttp/conn.c userspace/ttp/listener.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h

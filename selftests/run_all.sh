@@ -1,14 +1,18 @@
 #!/bin/bash
 # Run every test: host unit tests (plain and under ASan+UBSan), static
-# checks (checkpatch --strict, a warning-free module build), and the
-# kernel-side kselftests in one VM boot.  Ends with "N passed, N failed".
+# checks (checkpatch --strict), and for each kernel of the matrix a
+# warning-free W=1 module build and the kernel-side kselftests in one VM
+# boot.  Ends with per-kernel counts and "N passed, N failed, N skipped".
 #
-#   selftests/run_all.sh [--host-only | --vm-only] [PATTERN...]
+#   [KERNELS="6.1 7.x"] selftests/run_all.sh [--host-only | --vm-only] [PATTERN...]
 #
 # PATTERNs (shell globs on test file names) pick tests, e.g. 'cc_*'.
+# KERNELS (labels of selftests/vm/kernels.sh) picks kernels; default 6.1
+# until the module builds on the others (kmod/tcp_teach_compat.h).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . selftests/lib/suite.sh
+. selftests/vm/kernels.sh
 
 HOST=1
 VM=1
@@ -16,11 +20,17 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--host-only) VM=0 ;;
 	--vm-only) HOST=0 ;;
-	-h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) echo "run_all: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac
 	shift
+done
+
+# shellcheck disable=SC2207
+KLIST=($(echo "${KERNELS:-$KERNEL_DEFAULT}" | tr ',' ' '))
+for k in "${KLIST[@]}"; do
+	kernel_check "$k" || exit 2
 done
 
 mkdir -p build
@@ -57,29 +67,44 @@ host_suite() {
 	if want fuzz; then
 		run_exit "fuzz: segment parser and state machine (short run)" make -s fuzz
 	fi
-	if want module-build; then
-		run_exit "module builds without warnings" selftests/check-build.sh
-	fi
 }
 
-vm_suite() {
-	local rc
-	echo "=== VM: kselftests"
+# Results of one kernel carry its label: "RESULT pass [6.12] kernel/...".
+label_results() {
+	sed -u "s/^RESULT \([a-z]*\) /RESULT \1 [$1] /"
+}
+
+kernel_suite() {
+	local k=$1 rc
+	shift
+	if [ "$HOST" = 1 ] && want module-build; then
+		run_exit "module builds with W=1 and no warning" \
+			selftests/check-build.sh "$k" | label_results "$k"
+	fi
+	[ "$VM" = 1 ] || return 0
+	echo "=== VM: kselftests on $k ($(kernel_abi "$k"))"
+	if ! selftests/vm/build-module.sh "$k" -s >/dev/null; then
+		suite_result fail "[$k] vm: tcp_teach.ko does not build"
+		return
+	fi
 	# run-kselftests.sh always exits 0 (its results are RESULT lines), so
 	# a failing run-vm.sh means the guest kernel warned, oopsed, was
 	# tainted, died or timed out.
-	selftests/vm/run-vm.sh -- selftests/vm/run-kselftests.sh "$@"
-	rc=$?
+	selftests/vm/run-vm.sh --kernel "$k" -- selftests/vm/run-kselftests.sh "$@" |
+		label_results "$k"
+	rc=${PIPESTATUS[0]}
 	if [ "$rc" -eq 0 ]; then
-		suite_result pass "vm: kernel stayed healthy (no warning, oops, taint)"
+		suite_result pass "[$k] vm: kernel stayed healthy (no warning, oops, taint)"
 	else
-		suite_result fail "vm: run-vm.sh failed (exit $rc); see its message above"
+		suite_result fail "[$k] vm: run-vm.sh failed (exit $rc); see its message above"
 	fi
 }
 
 {
 	[ "$HOST" = 1 ] && host_suite
-	[ "$VM" = 1 ] && vm_suite "$@"
+	for k in "${KLIST[@]}"; do
+		kernel_suite "$k" "$@"
+	done
 } 2>&1 | tee -a "$LOG"
 
 pass=$(grep -acE '^RESULT pass' "$LOG")
@@ -90,6 +115,12 @@ if [ "$fail" -gt 0 ]; then
 	echo "Failed:"
 	grep -aE '^RESULT fail' "$LOG" | sed 's/^RESULT fail /  /'
 fi
+for k in "${KLIST[@]}"; do
+	echo "kernel $k ($(kernel_abi "$k")):" \
+		"$(grep -acF "RESULT pass [$k] " "$LOG") passed," \
+		"$(grep -acF "RESULT fail [$k] " "$LOG") failed," \
+		"$(grep -acF "RESULT skip [$k] " "$LOG") skipped"
+done
 if [ $((pass + fail)) -eq 0 ]; then
 	echo "run_all: no test ran" >&2
 	fail=1

@@ -41,4 +41,27 @@ $T run --cc $ALGO -- sh -c 'exit 3'
 [ $? -eq 3 ] || { echo "FAIL: exit status not passed on"; exit 1; }
 $T run --cc $ALGO -- /nonexistent/prog 2>/dev/null
 [ $? -eq 127 ] || { echo "FAIL: missing program should exit 127"; exit 1; }
+
+# Not root and ALGO not allowed: refused before COMMAND runs (it used to
+# run on the default algorithm after a warning, exit 0).
+S=/proc/sys/net/ipv4
+refused=
+for a in $(cat $S/tcp_available_congestion_control); do
+	grep -qw "$a" $S/tcp_allowed_congestion_control || { refused=$a; break; }
+done
+if [ -z "$refused" ]; then
+	echo "note: every available algorithm is allowed here: refusal not checked"
+elif ! command -v setpriv >/dev/null; then
+	echo "note: no setpriv (util-linux): refusal not checked"
+else
+	marker=$(mktemp -u /tmp/cli-run-refused.XXXXXX)
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		$T run --cc "$refused" -- sh -c "echo ran >$marker" 2>&1)
+	rc=$?
+	[ $rc -eq 1 ] || { echo "FAIL: not-allowed $refused as nobody: exit $rc ($err)"; rm -f "$marker"; exit 1; }
+	[ ! -e "$marker" ] || { echo "FAIL: the program ran although $refused was refused"; rm -f "$marker"; exit 1; }
+	grep -q "tcp_allowed_congestion_control" <<<"$err" ||
+		{ echo "FAIL: the refusal does not say how to allow it: $err"; exit 1; }
+	echo "run --cc $refused as nobody: refused before running (exit 1)"
+fi
 echo "PASS"

@@ -38,6 +38,9 @@ static inline void cli_slurp(int fd, char *buf, size_t len)
 	close(fd);
 }
 
+/* The child's standard input; NULL is /dev/null. */
+static const char *cli_stdin_path;
+
 /* argv is NULL-terminated and starts after "tcpteach". */
 static inline int cli_call(struct cli_out *o, const char *const *args)
 {
@@ -58,9 +61,10 @@ static inline int cli_call(struct cli_out *o, const char *const *args)
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int in = open(cli_stdin_path ? cli_stdin_path : "/dev/null",
+			      O_RDONLY);
 
-		dup2(devnull, 0);
+		dup2(in, 0);
 		dup2(fo, 1);
 		dup2(fe, 2);
 		status = tcpteach_main(argc, (char **)argv);

@@ -29,6 +29,18 @@ TEST(help_everywhere)
 	free(o);
 }
 
+TEST(version)
+{
+	struct cli_out *o = malloc(sizeof(*o));
+
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(0, CLI(o, "--version"));
+	EXPECT_EQ(0, strcmp(o->out, "tcpteach " TCPTEACH_VERSION "\n"));
+	EXPECT_EQ(0, CLI(o, "--help"));
+	EXPECT_NE(NULL, strstr(o->out, "tcpteach --version"));
+	free(o);
+}
+
 TEST(unknown_or_missing_subcommand)
 {
 	struct cli_out *o = malloc(sizeof(*o));
@@ -73,7 +85,12 @@ TEST(missing_arguments)
 	EXPECT_EQ(2, CLI(o, "run", "--cc", "reno"));
 	EXPECT_NE(NULL, strstr(o->err, "missing COMMAND"));
 	EXPECT_EQ(2, CLI(o, "trace", "--port", "70000"));
-	EXPECT_NE(NULL, strstr(o->err, "0..65535"));
+	EXPECT_NE(NULL, strstr(o->err, "1..65535"));
+	/* the module's 0 means every port: not a filter to ask for */
+	EXPECT_EQ(2, CLI(o, "trace", "--port", "0"));
+	EXPECT_NE(NULL, strstr(o->err, "bad --port '0': expected 1..65535"));
+	EXPECT_EQ(2, CLI(o, "show", "--port", "0"));
+	EXPECT_EQ(2, CLI(o, "watch", "--port", "0"));
 	EXPECT_EQ(2, CLI(o, "trace", "--duration", "soon"));
 	EXPECT_EQ(2, CLI(o, "trace", "--count", "0"));
 	EXPECT_EQ(2, CLI(o, "watch", "--interval", "0"));

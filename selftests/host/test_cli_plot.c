@@ -128,6 +128,108 @@ TEST_F(plot, rounds_and_overlay)
 	free(svg);
 }
 
+/* The gnuplot script of the last run (TCPTEACH_KEEP_TMP keeps it). */
+static char *kept_script(const char *err)
+{
+	const char *p = strstr(err, "plot: kept ");
+	char path[256], cmd[300];
+	size_t len;
+	char *gp;
+	int n;
+
+	if (!p)
+		return NULL;
+	n = (int)strcspn(p + 11, "\n");
+	snprintf(path, sizeof(path), "%.*s/plot.gp", n, p + 11);
+	gp = slurp(path, &len);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", n, p + 11);
+	if (system(cmd))
+		fprintf(stderr, "# cannot remove %.*s\n", n, p + 11);
+	return gp;
+}
+
+TEST_F(plot, rounds_draw_ssthresh_as_a_step)
+{
+	char *gp;
+
+	snprintf(self->out, sizeof(self->out), "%s/r.svg", self->dir);
+	setenv("TCPTEACH_KEEP_TMP", "1", 1);
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/reno.csv", "--rounds", "-o",
+			 self->out));
+	unsetenv("TCPTEACH_KEEP_TMP");
+	gp = kept_script(self->o->err);
+	ASSERT_NE(NULL, gp) TH_LOG("%s", self->o->err);
+	/* both panels (time, rounds): ssthresh holds until it changes */
+	EXPECT_EQ(2, count(gp, "using 1:3 with steps"));
+	EXPECT_EQ(0, count(gp, "using 1:3 with lines"));
+	EXPECT_NE(NULL, strstr(gp, "r.dat' using 1:3 with steps"));
+	free(gp);
+}
+
+TEST_F(plot, overlay_labels_each_flow_apart)
+{
+	size_t len;
+	char *gp, *svg;
+
+	snprintf(self->out, sizeof(self->out), "%s/o.svg", self->dir);
+	setenv("TCPTEACH_KEEP_TMP", "1", 1);
+	ASSERT_EQ(0, CLI(self->o, "plot", DATA "/reno.csv", DATA "/tahoe.csv",
+			 "--overlay", "-o", self->out));
+	unsetenv("TCPTEACH_KEEP_TMP");
+	gp = kept_script(self->o->err);
+	ASSERT_NE(NULL, gp) TH_LOG("%s", self->o->err);
+	/* each flow's labels at their own height and in its colour */
+	EXPECT_NE(NULL, strstr(gp, "with labels offset 0,1.2 font ',9' tc rgb '#1f4e9c'"));
+	EXPECT_NE(NULL, strstr(gp, "with labels offset 0,2.6 font ',9' tc rgb '#c0392b'"));
+	free(gp);
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, ">teach_reno: fast_retransmit 49->24<"));
+	EXPECT_NE(NULL, strstr(svg, ">teach_tahoe: fast_retransmit 50->1<"));
+	free(svg);
+}
+
+TEST_F(plot, tiny_flows_left_out_and_said_so_or_picked_with_flow)
+{
+	char trace[128], cmd[512];
+	size_t len;
+	char *svg;
+
+	/* reno.csv plus a 3-event flow, like iperf3's control connection */
+	snprintf(trace, sizeof(trace), "%s/two.csv", self->dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cp %s %s && printf '%%s\\n' "
+		 "'5,77,teach_reno,init,slow_start,1,inf,1,0,65535,1448,0' "
+		 "'9,77,teach_reno,slow_start,slow_start,2,inf,2,1,65535,1448,100' "
+		 "'20,77,teach_reno,close,slow_start,2,inf,2,0,65535,1448,100' >>%s",
+		 DATA "/reno.csv", trace, trace);
+	ASSERT_EQ(0, system(cmd));
+	snprintf(self->out, sizeof(self->out), "%s/t.svg", self->dir);
+	ASSERT_EQ(0, CLI(self->o, "plot", trace, "-o", self->out))
+		TH_LOG("%s", self->o->err);
+	EXPECT_NE(NULL, strstr(self->o->err, "left out flow 77"));
+	EXPECT_NE(NULL, strstr(self->o->err, "--flow 77"));
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "flow 4097"));
+	EXPECT_EQ(NULL, strstr(svg, "flow 77"));
+	free(svg);
+	/* --flow: exactly that one */
+	ASSERT_EQ(0, CLI(self->o, "plot", trace, "--flow", "77", "-o",
+			 self->out));
+	EXPECT_EQ(NULL, strstr(self->o->err, "left out"));
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "flow 77"));
+	EXPECT_EQ(NULL, strstr(svg, "flow 4097"));
+	free(svg);
+	EXPECT_EQ(1, CLI(self->o, "plot", trace, "--flow", "12345", "-o",
+			 self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "no flow 12345"));
+	EXPECT_EQ(2, CLI(self->o, "plot", trace, "--flow", "x", "-o",
+			 self->out));
+}
+
 TEST_F(plot, png_signature_and_size)
 {
 	static const unsigned char magic[8] = { 0x89, 'P', 'N', 'G', '\r',
@@ -252,6 +354,38 @@ TEST_F(plot, usage_errors)
 	EXPECT_NE(NULL, strstr(self->o->err, "missing TRACE.csv"));
 	EXPECT_EQ(1, CLI(self->o, "plot", "/nonexistent.csv", "-o", "x.svg"));
 	EXPECT_NE(NULL, strstr(self->o->err, "/nonexistent.csv"));
+}
+
+TEST_F(plot, dash_is_standard_input)
+{
+	size_t len = 0;
+	char *svg;
+
+	snprintf(self->out, sizeof(self->out), "%s/fig.svg", self->dir);
+	cli_stdin_path = DATA "/reno.csv";
+	EXPECT_EQ(0, CLI(self->o, "plot", "-", "-o", self->out))
+		TH_LOG("%s", self->o->err);
+	EXPECT_EQ(2, CLI(self->o, "plot", "-", "-", "-o", self->out));
+	EXPECT_NE(NULL, strstr(self->o->err, "only once"));
+	cli_stdin_path = NULL;
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "</svg>"));
+	EXPECT_NE(NULL, strstr(svg, "teach_reno"));
+	free(svg);
+}
+
+TEST_F(plot, unwritable_figure_is_named_before_gnuplot_runs)
+{
+	/* gnuplot is never reached: a missing one would be named instead */
+	setenv("TCPTEACH_GNUPLOT", "no-such-gnuplot-here", 1);
+	EXPECT_EQ(1, CLI(self->o, "plot", DATA "/reno.csv", "-o",
+			 "/nonexistent/dir/fig.png"));
+	unsetenv("TCPTEACH_GNUPLOT");
+	EXPECT_NE(NULL, strstr(self->o->err,
+			       "cannot write /nonexistent/dir/fig.png: No such file or directory"))
+		TH_LOG("%s", self->o->err);
+	EXPECT_EQ(NULL, strstr(self->o->err, "gnuplot"));
 }
 
 TEST_HARNESS_MAIN

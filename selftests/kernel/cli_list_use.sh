@@ -29,7 +29,13 @@ grep -qx 'module loaded' <<<"$out" || fail "module not reported loaded"
 grep -qx "default $orig" <<<"$out" || fail "default is not $orig"
 grep -qx "param initial_cwnd $(cat /sys/module/tcp_teach/parameters/initial_cwnd)" \
 	<<<"$out" || fail "initial_cwnd not shown"
-$T list --json | grep -q '"loaded": true' || fail "list --json"
+$T list --json | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+assert doc["module"]["loaded"] is True, doc
+assert "teach_reno" in doc["available"], doc
+assert type(doc["module"]["params"]["initial_cwnd"]) is int, doc
+' || fail "list --json"
 
 $T use teach_tahoe || fail "use teach_tahoe exited $?"
 [ "$(cat $S/tcp_congestion_control)" = teach_tahoe ] || fail "default not teach_tahoe"

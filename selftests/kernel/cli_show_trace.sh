@@ -86,8 +86,14 @@ tr -s ' ' <"$W/show" >"$W/show.sq"
 diff "$W/proc.sq" "$W/show.sq" || fail "show differs from /proc"
 cookie=$(awk 'NR==2 {print $3}' "$W/proc")
 [ -n "$cookie" ] || fail "no socket in /proc/net/tcp_teach"
-grep -q "\"cookie\": $cookie," "$W/json" || fail "show --json lacks cookie $cookie"
-grep -q '"algo": "teach_reno"' "$W/json" || fail "show --json algo"
+# show --json parses, with typed values
+python3 -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert [s["cookie"] for s in doc] == [int(sys.argv[2])], doc
+assert doc[0]["algo"] == "teach_reno" and type(doc[0]["cwnd"]) is int, doc
+assert doc[0]["ssthresh"] is None or type(doc[0]["ssthresh"]) is int, doc
+' "$W/json" "$cookie" || fail "show --json: $(cat "$W/json")"
 
 echo "--- trace"; head -3 "$W/t.csv"; echo ...; grep -E 'fast_retransmit|timeout|close' "$W/t.csv"
 head -1 "$W/t.csv" | grep -q '^time_us,flow,algo,event,phase,cwnd,ssthresh' || fail "no CSV header"

@@ -4,8 +4,12 @@
 # return its exit status.  Fails when the guest kernel warned, oopsed or
 # was tainted by anything but the expected out-of-tree/unsigned module.
 #
-#   selftests/vm/run-vm.sh [--no-load] [--debug] [--timeout S] [--mem MB] -- CMD ARGS...
+#   selftests/vm/run-vm.sh [--kernel LABEL] [--no-load] [--debug] [--timeout S]
+#                          [--mem MB] -- CMD ARGS...
 #
+# --kernel boots another kernel of the matrix (5.10, 6.1, 6.12, 7.x; see
+# kernels.sh) with build/kernels/LABEL/tcp_teach.ko ('make module
+# KVER=LABEL'); without it, Debian's 6.1 with ./tcp_teach.ko ('make').
 # --debug boots the KASAN/lockdep/kmemleak/UBSAN kernel that
 # build-debug-kernel.sh made (and build/debug-mod/tcp_teach.ko, built
 # against it) and also fails on any kmemleak report after a final scan.
@@ -21,8 +25,10 @@ set -euo pipefail
 # while a VM runs must not change what the running copy does.
 {
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
+. "$REPO/selftests/vm/kernels.sh"
 CACHE=${TCPTEACH_CACHE:-/var/cache/tcpteach}
 LOAD=1
+KLABEL=
 DEBUG=${TCPTEACH_VM_DEBUG:-0}
 TIMEOUT=${TCPTEACH_VM_TIMEOUT:-1500}
 BOOT_TIMEOUT=${TCPTEACH_VM_BOOT_TIMEOUT:-}
@@ -30,7 +36,7 @@ MEM=2048
 SMP=${TCPTEACH_VM_SMP:-2}
 
 usage() {
-	sed -n '2,14s/^# \{0,1\}//p' "$0"
+	sed -n '2,19s/^# \{0,1\}//p' "$0"
 	exit 2
 }
 
@@ -38,6 +44,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-load) LOAD=0 ;;
 	--debug) DEBUG=1 ;;
+	--kernel) KLABEL=$2; kernel_check "$KLABEL" || exit 2; shift ;;
 	--timeout) TIMEOUT=$2; shift ;;
 	--mem) MEM=$2; shift ;;
 	-h|--help) usage ;;
@@ -55,6 +62,12 @@ if [ "$DEBUG" = 1 ]; then
 	KIMAGE=$CACHE/debug/bzImage
 	TEACH_KO=$REPO/build/debug-mod/tcp_teach.ko
 	HINT="make check-debug"
+elif [ -n "$KLABEL" ]; then
+	KVER=$(kernel_abi "$KLABEL" || true)
+	KROOT=$(kernel_dir "$KLABEL")/root
+	KIMAGE=$(kernel_dir "$KLABEL")/vmlinuz
+	TEACH_KO=$REPO/build/kernels/$KLABEL/tcp_teach.ko
+	HINT="make module KVER=$KLABEL"
 else
 	KVER=$(cat "$CACHE/kernel-abi" 2>/dev/null || true)
 	KROOT=$CACHE/root-$KVER
@@ -101,9 +114,15 @@ cp "$(command -v busybox)" "$INITRD/bin/busybox"
 for m in virtio_pci 9pnet_virtio 9p overlay; do
 	modprobe -d "$KROOT" -S "$KVER" --show-depends "$m"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$RUN/initmods"
+# Busybox's insmod takes plain .ko files; 6.12 and later ship .ko.xz.
 while read -r ko; do
-	cp "$ko" "$INITRD/mods/"
-	basename "$ko" >> "$INITRD/mods/order"
+	name=$(basename "$ko")
+	case "$ko" in
+	*.xz) name=${name%.xz}; xz -dc "$ko" > "$INITRD/mods/$name" ;;
+	*.zst) name=${name%.zst}; zstd -qdc "$ko" > "$INITRD/mods/$name" ;;
+	*) cp "$ko" "$INITRD/mods/" ;;
+	esac
+	echo "$name" >> "$INITRD/mods/order"
 done < "$RUN/initmods"
 cp "$REPO/selftests/vm/initramfs-init" "$INITRD/init"
 chmod +x "$INITRD/init"

@@ -8,14 +8,19 @@
 #ifndef TCPTEACH_CLI_H
 #define TCPTEACH_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lib/format.h"
 #include "lib/trace.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
+
+/* The release of the command, module and trace format together. */
+#define TCPTEACH_VERSION	"0.1"
 
 #define TEACH_ALGOS	"teach_reno teach_tahoe"
 #define LOAD_HINT	"load it: modprobe tcp_teach (or insmod tcp_teach.ko)"
@@ -58,25 +63,35 @@ int cli_which(const char *prog, char *buf, size_t len);
 int cli_run(int netns_fd, int quiet, const char *const argv[]);
 /* Parse a positive number of seconds ("0.5", "2"). */
 int cli_parse_seconds(const char *s, double *out);
+/* A decimal number <= @max (lib/num.h's parse_ull); 0 or -1. */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/*
+ * The one way tcpteach stops on a signal: cli_catch_stop() makes SIGTERM
+ * (and SIGINT when @also_sigint) set cli_stop, which loops test; blocking
+ * calls return with EINTR.  cli_release_stop() restores the defaults.
+ */
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_stop(int also_sigint);
+void cli_release_stop(void);
+/* --port P for @cmd: 1..65535, else a message and -1. */
+int cli_parse_port(const char *cmd, const char *s, long *port);
 /* Is @algo a name the kernel lists as available (optionally load module)? */
 int cli_algo_available(const char *algo);
 /* Print "available: ..." to stderr, for unknown-algorithm errors. */
 void cli_print_available(void);
 /* Load tcp_teach (modprobe, then insmod of tcp_teach.ko near the binary). */
 int cli_load_module(void);
-/* JSON string output with escaping. */
-void cli_json_str(FILE *f, const char *s);
 
 /* ---- cli_procfs.c: /proc/net/tcp_teach and the event stream ---- */
+/* The columns are kmod/teach_format.h's TEACH_FMT_SOCK_COLUMNS. */
 #define SOCK_NFIELDS 21
-extern const char *const sock_field_names[SOCK_NFIELDS];
+const char *sock_field_name(int k);
 
 struct teach_sock {
 	char field[SOCK_NFIELDS][64];	/* the text of each column */
 };
 
-/* Indexes into teach_sock.field, in /proc order. */
+/* Indexes into teach_sock.field, in TEACH_FMT_SOCK_COLUMNS order. */
 enum {
 	SF_LOCAL, SF_REMOTE, SF_COOKIE, SF_ALGO, SF_PHASE, SF_CA_STATE,
 	SF_CWND, SF_SND_CWND, SF_SSTHRESH, SF_MSS, SF_RWND, SF_WND,
@@ -103,19 +118,35 @@ struct teach_event {
 	char remote[64];
 };
 
+/* Where each column of fmt_event_cols() is in the stream's lines. */
+struct event_map {
+	int ncols;			/* fields per line */
+	int pos[FMT_MAX_COLS];
+};
+
 /*
- * Parse one line of /proc/net/tcp_teach_events.  Returns 0 for an event,
- * 1 for a "# dropped N" line (*dropped set), -1 on error (@err says why).
+ * A header line of the event stream ("time_us flow ..."): fill @m and
+ * return 1; 0 when @line is no header; -1 when a column is missing
+ * (@err names it).
  */
-int teach_event_parse(const char *line, struct teach_event *ev,
-		      unsigned long long *dropped, char *err, size_t errlen);
+int teach_event_header(const char *line, struct event_map *m, char *err,
+		       size_t errlen);
+
+/*
+ * Parse one line of /proc/net/tcp_teach_events, columns as @m says (NULL:
+ * in TEACH_FMT order).  Returns 0 for an event, 1 for a "# dropped N"
+ * line (*dropped set), -1 on error (@err says why).
+ */
+int teach_event_parse(const char *line, const struct event_map *m,
+		      struct teach_event *ev, unsigned long long *dropped,
+		      char *err, size_t errlen);
 
 /* ---- cli_trace.c: stream -> CSV (also used by the demo) ---- */
 struct trace_opts {
 	long port;			/* -1 = every port */
 	double duration;		/* seconds; 0 = until stopped */
 	unsigned long count;		/* events; 0 = unlimited */
-	volatile int *stop;		/* set by a signal handler */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
 };
 
 struct trace_result {
@@ -132,7 +163,12 @@ struct plot_opts {
 	const char *title;
 	int rounds;			/* also plot over transmission rounds */
 	int overlay;			/* all flows on one chart */
+	const unsigned long long *flows;	/* --flow IDs; NULL: every flow */
+	int nflows;
 };
+
+/* Flows with fewer events are left out unless asked for (--flow). */
+#define PLOT_TINY_FLOW_EVENTS 10
 
 int plot_files(const char *const *files, int nfiles, const char *out,
 	       const struct plot_opts *o);

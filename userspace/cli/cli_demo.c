@@ -189,30 +189,19 @@ static pid_t child_in(int ns)
 	return pid;
 }
 
-static volatile int tracer_stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	tracer_stop = 1;
-}
-
 /* The tracer: events of port PORT in the sender's namespace -> CSV. */
 static pid_t start_tracer(int ns, const char *csv, int ready)
 {
 	pid_t pid = child_in(ns);
-	struct trace_opts o = { .port = PORT, .stop = &tracer_stop };
+	struct trace_opts o = { .port = PORT, .stop = &cli_stop };
 	struct trace_result res;
-	struct sigaction sa;
 	char path[PATH_MAX];
 	FILE *out;
 	int fd;
 
 	if (pid)
 		return pid;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop(0);
 	cli_proc_path(path, sizeof(path), "tcp_teach_events");
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/json.h"
+
 #define SYSCTL "/proc/sys/net/ipv4/"
 #define AVAILABLE SYSCTL "tcp_available_congestion_control"
 #define ALLOWED SYSCTL "tcp_allowed_congestion_control"
@@ -25,20 +27,16 @@ static const char *const params[] = {
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
 
-static void json_words(FILE *f, const char *list)
+static void json_words(struct json *j, const char *list)
 {
 	char buf[1024], *w, *save = NULL;
-	int first = 1;
 
 	snprintf(buf, sizeof(buf), "%s", list);
-	fputc('[', f);
+	json_array_begin(j);
 	for (w = strtok_r(buf, " \t", &save); w;
-	     w = strtok_r(NULL, " \t", &save)) {
-		fputs(first ? "" : ", ", f);
-		cli_json_str(f, w);
-		first = 0;
-	}
-	fputc(']', f);
+	     w = strtok_r(NULL, " \t", &save))
+		json_str(j, w);
+	json_array_end(j);
 }
 
 static void list_usage(FILE *f)
@@ -91,26 +89,35 @@ int cmd_list(int argc, char **argv)
 			F_OK) == 0;
 
 	if (json) {
-		printf("{\"default\": ");
-		cli_json_str(stdout, def);
-		printf(", \"available\": ");
-		json_words(stdout, avail);
-		printf(", \"allowed\": ");
-		json_words(stdout, allowed);
-		printf(", \"module\": {\"loaded\": %s, \"params\": {",
-		       loaded ? "true" : "false");
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_key(&j, "default");
+		json_str(&j, def);
+		json_key(&j, "available");
+		json_words(&j, avail);
+		json_key(&j, "allowed");
+		json_words(&j, allowed);
+		json_key(&j, "module");
+		json_object_begin(&j);
+		json_key(&j, "loaded");
+		json_bool(&j, loaded);
+		json_key(&j, "params");
+		json_object_begin(&j);
 		for (i = 0; loaded && i < NPARAMS; i++) {
 			char p[64];
 
 			snprintf(p, sizeof(p), "parameters/%s", params[i]);
+			json_key(&j, params[i]);
+			/* unreadable: the key stays, its value is unknown */
 			if (cli_read_file(cli_sys_path(path, sizeof(path), p),
 					  val, sizeof(val)))
-				continue;
-			printf("%s", i ? ", " : "");
-			cli_json_str(stdout, params[i]);
-			printf(": %s", val);
+				json_null(&j);
+			else
+				json_text(&j, val);
 		}
-		printf("}}}\n");
+		json_end(&j);
 		return EXIT_OK;
 	}
 	printf("default %s\n", def);

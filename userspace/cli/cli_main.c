@@ -34,7 +34,8 @@ static void usage(FILE *f)
 	size_t i;
 
 	fputs("usage: tcpteach SUBCOMMAND [OPTIONS] [ARGS...]\n"
-	      "       tcpteach SUBCOMMAND --help\n\n"
+	      "       tcpteach SUBCOMMAND --help\n"
+	      "       tcpteach --version\n\n"
 	      "Learn TCP congestion control (teach_reno, teach_tahoe) on a real kernel.\n\n"
 	      "subcommands:\n", f);
 	for (i = 0; i < NCMDS; i++)
@@ -60,6 +61,10 @@ int tcpteach_main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("tcpteach %s\n", TCPTEACH_VERSION);
+		return EXIT_OK;
 	}
 	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		usage(stdout);

@@ -13,14 +13,17 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/num.h"
 #include "teach_cc.h"
 
 struct flow {
@@ -75,7 +78,8 @@ static struct flow *flow_get(struct plot_data *d, int file,
 static int load_file(struct plot_data *d, int idx)
 {
 	const char *name = d->files[idx];
-	FILE *fp = fopen(name, "r");
+	int std_in = strcmp(name, "-") == 0;
+	FILE *fp = std_in ? stdin : fopen(name, "r");
 	char line[1024], err[256];
 	unsigned long lineno = 0;
 	size_t rows = 0;
@@ -145,12 +149,14 @@ static int load_file(struct plot_data *d, int idx)
 			name, lineno);
 		goto fail;
 	}
-	fclose(fp);
+	if (!std_in)
+		fclose(fp);
 	return 0;
 oom:
 	cli_err("plot: out of memory");
 fail:
-	fclose(fp);
+	if (!std_in)
+		fclose(fp);
 	return -1;
 }
 
@@ -294,7 +300,7 @@ static unsigned int cwnd_before(const struct flow *f, size_t i)
  * cwnd before the cut, label.  Returns how many were written.
  */
 static int write_events(const char *path, const struct flow *f, int reason,
-			const unsigned int *round)
+			const unsigned int *round, const char *who)
 {
 	FILE *fp = fopen(path, "w");
 	int count = 0;
@@ -313,7 +319,7 @@ static int write_events(const char *path, const struct flow *f, int reason,
 			fprintf(fp, "%u", round[i]);
 		else
 			fprintf(fp, "%.6f", secs(r->time_us));
-		fprintf(fp, " %u \"%s %u->%u\"\n", before,
+		fprintf(fp, " %u \"%s%s %u->%u\"\n", before, who,
 			teach_reason_name((unsigned int)reason), before,
 			r->cwnd);
 		count++;
@@ -383,7 +389,8 @@ static int panel(FILE *s, FILE *pl, const char *dir,
 	for (k = 0; k < nf; k++)
 		if (flow_ymax(fl[k]) > ymax)
 			ymax = flow_ymax(fl[k]);
-	fprintf(s, "set yrange [0:%.0f]\n", ymax);
+	/* room for each overlaid flow's row of labels */
+	fprintf(s, "set yrange [0:%.0f]\n", ymax * (1 + 0.08 * (nf - 1)));
 	if (rounds)
 		fputs("set xrange [0:*]\n", s);
 	else
@@ -421,8 +428,11 @@ static int panel(FILE *s, FILE *pl, const char *dir,
 			 rounds ? "r" : "t");
 		if (write_flow_data(path, f, round))
 			goto io;
-		nto = write_events(evto, f, TEACH_EV_TIMEOUT, round);
-		nfr = write_events(evfr, f, TEACH_EV_FAST_RETRANSMIT, round);
+		snprintf(name, sizeof(name), "%s: ", f->algo);
+		nto = write_events(evto, f, TEACH_EV_TIMEOUT, round,
+				   nf == 1 ? "" : name);
+		nfr = write_events(evfr, f, TEACH_EV_FAST_RETRANSMIT, round,
+				   nf == 1 ? "" : name);
 		if (nto < 0 || nfr < 0)
 			goto io;
 		if (nf == 1)
@@ -437,8 +447,9 @@ static int panel(FILE *s, FILE *pl, const char *dir,
 		fprintf(pl, "'%s' using 1:2 with %s lw 2.5 lc rgb '%s' title '%scwnd'",
 			path, rounds ? "linespoints pt 7 ps 0.6" : "steps",
 			col, name);
-		fprintf(pl, ", \\\n     '%s' using 1:3 with %s lw 1.8 dt 2 lc rgb '%s' title '%sssthresh'",
-			path, rounds ? "lines" : "steps",
+		/* ssthresh holds until the next change: a step, also per round */
+		fprintf(pl, ", \\\n     '%s' using 1:3 with steps lw 1.8 dt 2 lc rgb '%s' title '%sssthresh'",
+			path,
 			nf == 1 ? "#c0392b" : col, name);
 		if (nf == 1)
 			fprintf(pl, ", \\\n     '%s' using 1:4 with steps lw 1 lc rgb '#999999' title 'kernel snd_cwnd'",
@@ -454,12 +465,16 @@ static int panel(FILE *s, FILE *pl, const char *dir,
 			fprintf(pl, ", \\\n     '%s' using 1:2 with points pt 9 ps 1.4 lc rgb '#ff7f0e' title '%s'",
 				evfr, nf == 1 || k == 0 ? "fast retransmit" : "");
 		/* Labels only while they stay readable. */
+		/*
+		 * Overlaid flows cut at nearly the same points: each flow's
+		 * labels get their own height and its colour.
+		 */
 		if (nto && nto + nfr <= 12)
-			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#d62728' notitle",
-				evto);
+			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,%.1f font ',9' tc rgb '%s' notitle",
+				evto, 1.2 + 1.4 * k, nf == 1 ? "#d62728" : col);
 		if (nfr && nto + nfr <= 12)
-			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,1.2 font ',9' tc rgb '#b35900' notitle",
-				evfr);
+			fprintf(pl, ", \\\n     '%s' using 1:2:3 with labels offset 0,%.1f font ',9' tc rgb '%s' notitle",
+				evfr, 1.2 + 1.4 * k, nf == 1 ? "#b35900" : col);
 	}
 	if (nf == 1) {
 		int ph;
@@ -501,6 +516,57 @@ static int write_panel(FILE *s, const char *dir, const struct plot_data *d,
 	return rc;
 }
 
+static int flow_wanted(const struct plot_opts *o, unsigned long long id)
+{
+	int i;
+
+	for (i = 0; i < o->nflows; i++)
+		if (o->flows[i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * Keep the flows asked for with --flow; without it, leave out the tiny
+ * ones (iperf3's control connection, a probe) when a real transfer is
+ * there, and say so.  -1 when nothing is left to draw.
+ */
+static int pick_flows(struct plot_data *d, const struct plot_opts *o)
+{
+	int i, k = 0, big = 0;
+
+	for (i = 0; i < d->nflows; i++)
+		big += d->flows[i].n >= PLOT_TINY_FLOW_EVENTS;
+	for (i = 0; i < d->nflows; i++) {
+		struct flow *f = &d->flows[i];
+		int keep = o->nflows ? flow_wanted(o, f->id) :
+			   !big || f->n >= PLOT_TINY_FLOW_EVENTS;
+
+		if (!keep) {
+			if (!o->nflows)
+				fprintf(stderr, "tcpteach: plot: left out flow %llu of %s (%zu events, fewer than %d; --flow %llu draws it)\n",
+					f->id, d->files[f->file], f->n,
+					PLOT_TINY_FLOW_EVENTS, f->id);
+			free(f->rows);
+			continue;
+		}
+		d->flows[k++] = *f;
+	}
+	d->nflows = k;
+	for (i = 0; i < o->nflows; i++) {
+		int found = 0;
+
+		for (k = 0; k < d->nflows; k++)
+			found |= d->flows[k].id == o->flows[i];
+		if (!found) {
+			cli_err("plot: no flow %llu in the traces (the flow column)",
+				o->flows[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag,
 		    struct FTW *ftw)
 {
@@ -526,11 +592,22 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 	const char *argv[] = { gp, script, NULL };
 	int png = is_ext(out, ".png"), i, rows, cols, rc = -1, status;
 	const struct flow **fl = NULL;
+	struct stat st;
 	FILE *s;
 
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out, (int)getpid());
+	/* A figure that cannot be written is said so now, not by gnuplot. */
+	i = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (i < 0) {
+		cli_err("plot: cannot write %s: %s", out, strerror(errno));
+		return -1;
+	}
+	close(i);
 	for (i = 0; i < nfiles; i++)
 		if (load_file(&d, i))
 			goto out;
+	if (pick_flows(&d, o))
+		goto out;
 	{
 		const char *env = getenv("TCPTEACH_GNUPLOT");
 
@@ -545,7 +622,6 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 	}
 	snprintf(script, sizeof(script), "%s/plot.gp", dir);
 	snprintf(errf, sizeof(errf), "%s/gnuplot.err", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out, (int)getpid());
 	s = fopen(script, "w");
 	if (!s) {
 		cli_err("plot: cannot write %s: %s", script, strerror(errno));
@@ -612,7 +688,8 @@ int plot_files(const char *const *files, int nfiles, const char *out,
 		if (saved)
 			fclose(saved);
 	}
-	if (status != 0 || access(tmp, F_OK) != 0) {
+	/* the file exists from the start: gnuplot must have filled it */
+	if (status != 0 || stat(tmp, &st) || st.st_size == 0) {
 		char msg[2048] = "";
 
 		cli_read_file(errf, msg, sizeof(msg));
@@ -632,6 +709,8 @@ clean:
 	else
 		fprintf(stderr, "tcpteach: plot: kept %s\n", dir);
 out:
+	if (rc)
+		unlink(tmp);
 	free(fl);
 	free_data(&d);
 	return rc;
@@ -640,7 +719,7 @@ out:
 static void plot_usage(FILE *f)
 {
 	fputs("usage: tcpteach plot TRACE.csv [TRACE2.csv...] -o FIG.svg|FIG.png\n"
-	      "                     [--title T] [--rounds] [--overlay]\n\n"
+	      "                     [--title T] [--rounds] [--overlay] [--flow ID]...\n\n"
 	      "Draw the slide figures from CSV traces ('tcpteach trace', 'tcpteach\n"
 	      "ttp'): cwnd and ssthresh in segments over time, the kernel's\n"
 	      "snd_cwnd, rwnd/mss, phases shaded (slow start, congestion\n"
@@ -648,6 +727,10 @@ static void plot_usage(FILE *f)
 	      "with the window change.  One panel per flow; --overlay puts all\n"
 	      "flows on one chart; --rounds adds a panel over transmission rounds\n"
 	      "(one smoothed RTT each).  The format follows the extension.\n"
+	      "A TRACE of '-' is standard input: tcpteach sim --trace - | tcpteach plot - -o x.svg\n"
+	      "Flows with fewer than 10 events (iperf3's control connection) are left\n"
+	      "out when a bigger one is there, and named on standard error;\n"
+	      "--flow ID (repeatable) draws exactly the flows given.\n"
 	      "Needs gnuplot (Debian package gnuplot-nox).  A malformed trace is\n"
 	      "reported as FILE:LINE and no figure is written.\n", f);
 }
@@ -659,12 +742,14 @@ int cmd_plot(int argc, char **argv)
 		{ "title", required_argument, NULL, 't' },
 		{ "rounds", no_argument, NULL, 'r' },
 		{ "overlay", no_argument, NULL, 'O' },
+		{ "flow", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plot_opts o = { 0 };
+	unsigned long long flows[16];
 	const char *out = NULL;
-	int c;
+	int c, stdins = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:t:rh", opts, NULL)) != -1) {
@@ -680,6 +765,16 @@ int cmd_plot(int argc, char **argv)
 			break;
 		case 'O':
 			o.overlay = 1;
+			break;
+		case 'f':
+			if (o.nflows == (int)(sizeof(flows) / sizeof(flows[0])) ||
+			    parse_ull(optarg, ~0ULL, &flows[o.nflows])) {
+				cli_err("plot: bad --flow '%s': expected a flow id from the trace's flow column (at most 16)",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o.flows = flows;
+			o.nflows++;
 			break;
 		case 'h':
 			plot_usage(stdout);
@@ -702,6 +797,11 @@ int cmd_plot(int argc, char **argv)
 			out);
 		return EXIT_USAGE;
 	}
+	for (c = optind; c < argc; c++)
+		if (strcmp(argv[c], "-") == 0 && ++stdins > 1) {
+			cli_err("plot: standard input ('-') can be read only once");
+			return EXIT_USAGE;
+		}
 	return plot_files((const char *const *)argv + optind, argc - optind,
 			  out, &o) ? EXIT_FAIL : EXIT_OK;
 }

@@ -10,14 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const sock_field_names[SOCK_NFIELDS] = {
-	"local", "remote", "cookie", "algo", "phase", "ca_state", "cwnd",
-	"snd_cwnd", "ssthresh", "mss", "rwnd", "wnd", "inflight", "srtt_us",
-	"acks", "ss_incr", "ca_incr", "dupacks", "fast_retransmits",
-	"timeouts", "undos",
-};
+#include "lib/format.h"
+#include "lib/num.h"
 
-#define MAX_COLS 64
+const char *sock_field_name(int k)
+{
+	return fmt_sock_cols()->name[k];
+}
+
+#define MAX_COLS FMT_MAX_COLS
 
 /* Split @s in place at single spaces; returns the number of fields. */
 static int split_spaces(char *s, char **f, int max)
@@ -72,7 +73,7 @@ int teach_sock_read(const char *path, struct teach_sock **out,
 
 		map[i] = -1;
 		for (k = 0; k < SOCK_NFIELDS; k++)
-			if (strcmp(f[i], sock_field_names[k]) == 0)
+			if (strcmp(f[i], sock_field_name(k)) == 0)
 				map[i] = k;
 	}
 	for (i = 0; i < SOCK_NFIELDS; i++) {
@@ -83,7 +84,7 @@ int teach_sock_read(const char *path, struct teach_sock **out,
 		if (!found) {
 			snprintf(err, errlen,
 				 "%s:1: header lacks column '%s' (module and tcpteach versions differ?)",
-				 path, sock_field_names[i]);
+				 path, sock_field_name(i));
 			goto fail;
 		}
 	}
@@ -122,7 +123,7 @@ int teach_sock_read(const char *path, struct teach_sock **out,
 			if (strlen(f[i]) >= sizeof(socks[count].field[0])) {
 				snprintf(err, errlen,
 					 "%s:%d: field '%s' too long", path,
-					 lineno, sock_field_names[map[i]]);
+					 lineno, sock_field_name(map[i]));
 				goto fail;
 			}
 			strcpy(socks[count].field[map[i]], f[i]);
@@ -160,21 +161,45 @@ void addr_host(const char *addrport, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)n, addrport);
 }
 
-#define EV_FIELDS 14
-
-int teach_event_parse(const char *line, struct teach_event *ev,
-		      unsigned long long *dropped, char *err, size_t errlen)
+int teach_event_header(const char *line, struct event_map *m, char *err,
+		       size_t errlen)
 {
-	char buf[1024], csv[1024], *f[EV_FIELDS + 1];
+	const struct fmt_cols *want = fmt_event_cols();
+	struct fmt_cols have;
+	int k;
+
+	if (strncmp(line, "time_us ", 8) != 0)
+		return 0;
+	fmt_split(line, ' ', &have);
+	for (k = 0; k < want->n; k++) {
+		m->pos[k] = fmt_find(&have, want->name[k]);
+		if (m->pos[k] < 0) {
+			snprintf(err, errlen,
+				 "the event stream has no column '%s' (module and tcpteach versions differ?)",
+				 want->name[k]);
+			return -1;
+		}
+	}
+	m->ncols = have.n;
+	return 1;
+}
+
+int teach_event_parse(const char *line, const struct event_map *m,
+		      struct teach_event *ev, unsigned long long *dropped,
+		      char *err, size_t errlen)
+{
+	const struct fmt_cols *want = fmt_event_cols();
+	int ntrace = fmt_trace_cols()->n, ncols = m ? m->ncols : want->n;
+	char buf[1024], csv[1024], *f[FMT_MAX_COLS + 1], *local, *remote;
 	int n, i;
 	size_t off = 0;
 
 	if (strncmp(line, "# dropped ", 10) == 0) {
-		char *end;
+		char num[32];
 
-		errno = 0;
-		*dropped = strtoull(line + 10, &end, 10);
-		if (errno || end == line + 10 || (*end && *end != '\n')) {
+		snprintf(num, sizeof(num), "%s", line + 10);
+		chomp(num);
+		if (parse_ull(num, ~0ULL, dropped)) {
 			snprintf(err, errlen, "bad '# dropped' line");
 			return -1;
 		}
@@ -186,25 +211,28 @@ int teach_event_parse(const char *line, struct teach_event *ev,
 	}
 	strcpy(buf, line);
 	chomp(buf);
-	n = split_spaces(buf, f, EV_FIELDS);
-	if (n != EV_FIELDS) {
-		snprintf(err, errlen, "expected %d fields, found %d",
-			 EV_FIELDS, n > EV_FIELDS ? EV_FIELDS + 1 : n);
+	n = split_spaces(buf, f, FMT_MAX_COLS);
+	if (n != ncols) {
+		snprintf(err, errlen, "expected %d fields, found %d", ncols,
+			 n > FMT_MAX_COLS ? FMT_MAX_COLS + 1 : n);
 		return -1;
 	}
-	/* The first 12 fields are the CSV row: validate them in one place. */
-	for (i = 0; i < 12; i++)
+	/* The trace columns make the CSV row: validate them in one place. */
+	for (i = 0; i < ntrace; i++)
 		off += (size_t)snprintf(csv + off, sizeof(csv) - off, "%s%s",
-					i ? "," : "", f[i]);
+					i ? "," : "", f[m ? m->pos[i] : i]);
 	if (trace_parse_row(csv, &ev->row, err, errlen))
 		return -1;
-	if (strlen(f[12]) >= sizeof(ev->local) ||
-	    strlen(f[13]) >= sizeof(ev->remote) || addr_port(f[12]) < 0 ||
-	    addr_port(f[13]) < 0) {
-		snprintf(err, errlen, "bad address '%s' or '%s'", f[12], f[13]);
+	local = f[m ? m->pos[ntrace] : ntrace];
+	remote = f[m ? m->pos[ntrace + 1] : ntrace + 1];
+	if (strlen(local) >= sizeof(ev->local) ||
+	    strlen(remote) >= sizeof(ev->remote) || addr_port(local) < 0 ||
+	    addr_port(remote) < 0) {
+		snprintf(err, errlen, "bad address '%s' or '%s'", local,
+			 remote);
 		return -1;
 	}
-	strcpy(ev->local, f[12]);
-	strcpy(ev->remote, f[13]);
+	strcpy(ev->local, local);
+	strcpy(ev->remote, remote);
 	return 0;
 }

@@ -10,8 +10,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define SHIM "libtcpteach_preload.so"
@@ -22,6 +25,8 @@ static void run_usage(FILE *f)
 	      "Run COMMAND with congestion control ALGO on every TCP socket it\n"
 	      "creates (an LD_PRELOAD shim calls setsockopt(TCP_CONGESTION)), e.g.\n"
 	      "  tcpteach run --cc teach_tahoe -- iperf3 -c 10.0.0.2\n"
+	      "Congestion control acts where data is sent: run the sender (iperf3 -c,\n"
+	      "curl -T FILE URL); a program that only receives is not affected.\n"
 	      "The shim is " SHIM " next to the tcpteach binary or in\n"
 	      "/usr/local/lib/tcpteach/ ($TCPTEACH_PRELOAD overrides).  Statically\n"
 	      "linked programs cannot be shimmed.  Without root, ALGO must be\n"
@@ -47,6 +52,28 @@ static int find_shim(char *buf, size_t len)
 	}
 	snprintf(buf, len, "/usr/local/lib/tcpteach/%s", SHIM);
 	return access(buf, R_OK);
+}
+
+/*
+ * Ask the kernel on a throwaway socket whether this process may use
+ * @algo: without CAP_NET_ADMIN it must be in tcp_allowed_congestion_control.
+ * Failing here beats running the program on the default algorithm.
+ */
+static int cc_refused(const char *algo)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP), rc;
+
+	if (fd < 0)
+		return 0;	/* no IPv4 here: the shim reports per socket */
+	rc = setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, algo,
+			(socklen_t)strlen(algo));
+	if (rc && errno == EPERM)
+		cli_err("run: %s is not allowed for unprivileged programs: run as root, or add it to net.ipv4.tcp_allowed_congestion_control",
+			algo);
+	else if (rc)
+		cli_err("run: the kernel refuses %s: %s", algo, strerror(errno));
+	close(fd);
+	return rc != 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -79,7 +106,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		cli_err("run: missing COMMAND to run, e.g. tcpteach run --cc %s -- curl http://10.0.0.2/",
+		cli_err("run: missing COMMAND to run (the sender), e.g. tcpteach run --cc %s -- iperf3 -c 10.0.0.2",
 			algo);
 		return EXIT_USAGE;
 	}
@@ -96,6 +123,8 @@ int cmd_run(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
+	if (cc_refused(algo))
+		return EXIT_FAIL;
 	if (find_shim(shim, sizeof(shim))) {
 		cli_err("run: cannot find the shim %s (looked next to the tcpteach binary and in /usr/local/lib/tcpteach): build it with 'make userspace' or install with 'make install'",
 			SHIM);

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/json.h"
+
 struct filter {
 	long port;		/* -1: any */
 	const char *addr;	/* NULL: any */
@@ -53,19 +55,11 @@ static int read_socks(struct teach_sock **out)
 	return -1;
 }
 
-static int parse_filter_opt(int c, struct filter *flt)
+static int parse_filter_opt(const char *cmd, int c, struct filter *flt)
 {
-	unsigned long v;
-
-	if (c == 'p') {
-		if (cli_parse_uint(optarg, 65535, &v)) {
-			cli_err("bad --port '%s': expected 0..65535", optarg);
-			return -1;
-		}
-		flt->port = (long)v;
-	} else {
-		flt->addr = optarg;
-	}
+	if (c == 'p')
+		return cli_parse_port(cmd, optarg, &flt->port);
+	flt->addr = optarg;
 	return 0;
 }
 
@@ -75,37 +69,25 @@ static const int brief_cols[] = {
 	SF_SND_CWND, SF_MSS, SF_RWND, SF_WND, SF_INFLIGHT, SF_SRTT_US,
 };
 
-static int is_number(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 static void print_json(const struct teach_sock *s, int n,
 		       const struct filter *flt)
 {
-	int i, k, first = 1;
+	struct json j;
+	int i, k;
 
-	printf("[");
+	json_init(&j, stdout);
+	json_array_begin(&j);
 	for (i = 0; i < n; i++) {
 		if (!sock_match(&s[i], flt))
 			continue;
-		printf("%s\n  {", first ? "" : ",");
-		first = 0;
+		json_object_begin(&j);
 		for (k = 0; k < SOCK_NFIELDS; k++) {
-			printf("%s\"%s\": ", k ? ", " : "", sock_field_names[k]);
-			if (is_number(s[i].field[k]))
-				printf("%s", s[i].field[k]);
-			else
-				cli_json_str(stdout, s[i].field[k]);
+			json_key(&j, sock_field_name(k));
+			json_text(&j, s[i].field[k]);
 		}
-		printf("}");
+		json_object_end(&j);
 	}
-	printf("%s]\n", first ? "" : "\n");
+	json_end(&j);
 }
 
 static void print_table(const struct teach_sock *s, int n,
@@ -124,7 +106,7 @@ static void print_table(const struct teach_sock *s, int n,
 		ncols = (int)(sizeof(brief_cols) / sizeof(brief_cols[0]));
 	}
 	for (k = 0; k < ncols; k++) {
-		w[k] = (int)strlen(sock_field_names[cols[k]]);
+		w[k] = (int)strlen(sock_field_name(cols[k]));
 		for (i = 0; i < n; i++) {
 			int l = (int)strlen(s[i].field[cols[k]]);
 
@@ -134,9 +116,9 @@ static void print_table(const struct teach_sock *s, int n,
 	}
 	for (k = 0; k < ncols; k++) {
 		if (k == ncols - 1)
-			printf("%s\n", sock_field_names[cols[k]]);
+			printf("%s\n", sock_field_name(cols[k]));
 		else
-			printf("%-*s ", w[k], sock_field_names[cols[k]]);
+			printf("%-*s ", w[k], sock_field_name(cols[k]));
 	}
 	for (i = 0; i < n; i++) {
 		if (!sock_match(&s[i], flt))
@@ -183,7 +165,7 @@ int cmd_show(int argc, char **argv)
 		switch (c) {
 		case 'p':
 		case 'a':
-			if (parse_filter_opt(c, &flt))
+			if (parse_filter_opt("show", c, &flt))
 				return EXIT_USAGE;
 			break;
 		case 'e':
@@ -226,14 +208,6 @@ struct flow_hist {
 	int n;			/* samples stored, <= HIST */
 	int seen;		/* in the last snapshot */
 };
-
-static volatile sig_atomic_t watch_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	watch_stop = 1;
-}
 
 static struct flow_hist *hist_get(struct flow_hist *h, int *nh,
 				  const char *cookie)
@@ -310,7 +284,6 @@ int cmd_watch(int argc, char **argv)
 	};
 	static struct flow_hist hist[MAX_FLOWS];
 	struct filter flt = { -1, NULL };
-	struct sigaction sa;
 	double interval = 1.0;
 	unsigned long count = 0, iter = 0;
 	int c, tty, utf8, nh = 0, rc = EXIT_OK;
@@ -334,7 +307,7 @@ int cmd_watch(int argc, char **argv)
 			break;
 		case 'p':
 		case 'a':
-			if (parse_filter_opt(c, &flt))
+			if (parse_filter_opt("watch", c, &flt))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -352,15 +325,11 @@ int cmd_watch(int argc, char **argv)
 	tty = isatty(STDOUT_FILENO);
 	setlocale(LC_CTYPE, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	watch_stop = 0;
+	cli_catch_stop(1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!tty)
 		printf("time_s local remote algo phase cwnd ssthresh rwnd inflight\n");
-	while (!watch_stop) {
+	while (!cli_stop) {
 		struct teach_sock *s;
 		struct timespec ts;
 		double t;
@@ -439,7 +408,6 @@ int cmd_watch(int argc, char **argv)
 		/* A signal cuts the sleep short; the loop then ends. */
 		nanosleep(&ts, NULL);
 	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	cli_release_stop();
 	return rc;
 }

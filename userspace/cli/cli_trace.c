@@ -27,11 +27,18 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+struct stream_state {
+	unsigned long long t0;		/* time of the first event written */
+	int have_t0;
+	struct event_map map;		/* from the stream's header line */
+	int have_map;
+};
+
 /* Handle one complete line; 1 when the count is reached, -1 on error. */
 static int trace_line(const char *line, const char *name,
 		      unsigned long lineno, FILE *out,
 		      const struct trace_opts *o, struct trace_result *res,
-		      unsigned long long *t0, int *have_t0)
+		      struct stream_state *st)
 {
 	struct teach_event ev;
 	unsigned long long dropped = 0;
@@ -40,7 +47,17 @@ static int trace_line(const char *line, const char *name,
 
 	if (!*line)
 		return 0;
-	rc = teach_event_parse(line, &ev, &dropped, err, sizeof(err));
+	rc = teach_event_header(line, &st->map, err, sizeof(err));
+	if (rc) {
+		if (rc < 0) {
+			cli_err("%s:%lu: %s", name, lineno, err);
+			return -1;
+		}
+		st->have_map = 1;
+		return 0;
+	}
+	rc = teach_event_parse(line, st->have_map ? &st->map : NULL, &ev,
+			       &dropped, err, sizeof(err));
 	if (rc < 0) {
 		cli_err("%s:%lu: %s", name, lineno, err);
 		return -1;
@@ -52,11 +69,11 @@ static int trace_line(const char *line, const char *name,
 	if (o->port >= 0 && addr_port(ev.local) != o->port &&
 	    addr_port(ev.remote) != o->port)
 		return 0;
-	if (!*have_t0) {
-		*t0 = ev.row.time_us;
-		*have_t0 = 1;
+	if (!st->have_t0) {
+		st->t0 = ev.row.time_us;
+		st->have_t0 = 1;
 	}
-	ev.row.time_us = ev.row.time_us >= *t0 ? ev.row.time_us - *t0 : 0;
+	ev.row.time_us = ev.row.time_us >= st->t0 ? ev.row.time_us - st->t0 : 0;
 	if (trace_write_row(out, &ev.row)) {
 		cli_err("trace: write failed: %s", strerror(errno));
 		return -1;
@@ -71,8 +88,8 @@ int trace_stream(int fd, const char *name, FILE *out,
 	char buf[65536];
 	size_t used = 0;
 	unsigned long lineno = 0;
-	unsigned long long t0 = 0;
-	int have_t0 = 0, rc = 0, drained = 0;
+	struct stream_state st = { 0 };
+	int rc = 0, drained = 0;
 	double end = o->duration > 0 ? now_s() + o->duration : 0;
 	const struct timespec batch = { .tv_nsec = 10 * 1000 * 1000 };
 
@@ -121,8 +138,7 @@ int trace_stream(int fd, const char *name, FILE *out,
 		p = buf;
 		while ((nl = strchr(p, '\n'))) {
 			*nl = '\0';
-			rc = trace_line(p, name, ++lineno, out, o, res, &t0,
-					&have_t0);
+			rc = trace_line(p, name, ++lineno, out, o, res, &st);
 			p = nl + 1;
 			if (rc)
 				break;
@@ -141,20 +157,11 @@ int trace_stream(int fd, const char *name, FILE *out,
 	}
 	if (used) {	/* a last line without newline (recorded files) */
 		buf[used] = '\0';
-		if (trace_line(buf, name, ++lineno, out, o, res, &t0,
-			       &have_t0) < 0)
+		if (trace_line(buf, name, ++lineno, out, o, res, &st) < 0)
 			return -1;
 	}
 	fflush(out);
 	return 0;
-}
-
-static volatile int trace_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	trace_stop = 1;
 }
 
 static void trace_usage(FILE *f)
@@ -183,12 +190,10 @@ int cmd_trace(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trace_opts o = { .port = -1, .stop = &trace_stop };
+	struct trace_opts o = { .port = -1, .stop = &cli_stop };
 	const char *outname = NULL;
 	char path[PATH_MAX];
 	struct trace_result res;
-	struct sigaction sa;
-	unsigned long v;
 	FILE *out = stdout;
 	int c, fd, rc;
 
@@ -199,12 +204,8 @@ int cmd_trace(int argc, char **argv)
 			outname = optarg;
 			break;
 		case 'p':
-			if (cli_parse_uint(optarg, 65535, &v)) {
-				cli_err("trace: bad --port '%s': expected 0..65535",
-					optarg);
+			if (cli_parse_port("trace", optarg, &o.port))
 				return EXIT_USAGE;
-			}
-			o.port = (long)v;
 			break;
 		case 'd':
 			if (cli_parse_seconds(optarg, &o.duration)) {
@@ -255,12 +256,9 @@ int cmd_trace(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	trace_stop = 0;
+	cli_catch_stop(1);
 	rc = trace_stream(fd, path, out, &o, &res);
+	cli_release_stop();
 	close(fd);
 	if (out != stdout && fclose(out)) {
 		cli_err("trace: writing %s: %s", outname, strerror(errno));

@@ -7,12 +7,15 @@
 #include <limits.h>
 #include <math.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "lib/num.h"
 
 void cli_err(const char *fmt, ...)
 {
@@ -55,8 +58,16 @@ int cli_read_file(const char *path, char *buf, size_t len)
 	if (!f)
 		return -1;
 	n = fread(buf, 1, len - 1, f);
-	fclose(f);
 	buf[n] = '\0';
+	/* fopen() succeeds on a directory; only the read fails (EISDIR) */
+	if (ferror(f)) {
+		int saved = errno;
+
+		fclose(f);
+		errno = saved;
+		return -1;
+	}
+	fclose(f);
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
@@ -162,17 +173,52 @@ int cli_parse_seconds(const char *s, double *out)
 
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	if (*s < '0' || *s > '9')
+	if (parse_ull(s, max, &v))
 		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
+}
+
+int cli_parse_port(const char *cmd, const char *s, long *port)
+{
+	unsigned long long v;
+
+	/* 0 would be "every port" to the module: say so, do not guess */
+	if (parse_ull(s, 65535, &v) || v == 0) {
+		cli_err("%s: bad --port '%s': expected 1..65535 (for every port leave --port out)",
+			cmd, s);
+		return -1;
+	}
+	*port = (long)v;
+	return 0;
+}
+
+volatile sig_atomic_t cli_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void cli_catch_stop(int also_sigint)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: poll() returns */
+	cli_stop = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	if (also_sigint)
+		sigaction(SIGINT, &sa, NULL);
+}
+
+void cli_release_stop(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 }
 
 static int word_in(const char *list, const char *word)
@@ -228,20 +274,4 @@ int cli_load_module(void)
 			return 0;
 	}
 	return -1;
-}
-
-void cli_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "lib/trace.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "lib/format.h"
+#include "lib/num.h"
 #include "teach_cc.h"
 
 void trace_write_header(FILE *f)
@@ -17,7 +17,7 @@ int trace_write_row(FILE *f, const struct trace_row *r)
 	char ssthresh[16];
 
 	if (r->ssthresh >= TEACH_SSTHRESH_INF)
-		snprintf(ssthresh, sizeof(ssthresh), "inf");
+		snprintf(ssthresh, sizeof(ssthresh), TEACH_FMT_INF);
 	else
 		snprintf(ssthresh, sizeof(ssthresh), "%u", r->ssthresh);
 	if (fprintf(f, "%llu,%llu,%s,%s,%s,%u,%s,%u,%u,%u,%u,%u\n",
@@ -39,29 +39,16 @@ int trace_is_header(const char *line)
 		line[n] == '\r');
 }
 
-static const char *const columns[] = {
-	"time_us", "flow", "algo", "event", "phase", "cwnd", "ssthresh",
-	"snd_cwnd", "inflight", "rwnd", "mss", "srtt_us",
-};
-
-#define NCOLS (sizeof(columns) / sizeof(columns[0]))
-
 static int parse_u64(const char *s, unsigned long long *v)
 {
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || *end ? -1 : 0;
+	return parse_ull(s, ~0ULL, v);
 }
 
 static int parse_u32(const char *s, unsigned int *v)
 {
 	unsigned long long x;
 
-	if (parse_u64(s, &x) || x > 0xffffffffull)
+	if (parse_ull(s, 0xffffffffull, &x))
 		return -1;
 	*v = (unsigned int)x;
 	return 0;
@@ -70,12 +57,13 @@ static int parse_u32(const char *s, unsigned int *v)
 int trace_parse_row(const char *line, struct trace_row *r,
 		    char *err, size_t errlen)
 {
-	char buf[512], *field[NCOLS + 1], *p;
+	const struct fmt_cols *cols = fmt_trace_cols();
+	char buf[512], *field[FMT_MAX_COLS + 1], *p;
 	unsigned int *u32s[] = {
 		&r->cwnd, NULL, &r->snd_cwnd, &r->inflight, &r->rwnd, &r->mss,
 		&r->srtt_us,
 	};
-	size_t n = 0, len = strlen(line), i;
+	size_t n = 0, len = strlen(line), i, ncols = (size_t)cols->n;
 
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
@@ -87,16 +75,16 @@ int trace_parse_row(const char *line, struct trace_row *r,
 	buf[len] = '\0';
 	/* strtok_r would merge empty fields; split by hand. */
 	p = buf;
-	while (n < NCOLS + 1) {
+	while (n < ncols + 1) {
 		field[n++] = p;
 		p = strchr(p, ',');
 		if (!p)
 			break;
 		*p++ = '\0';
 	}
-	if (n < NCOLS) {
+	if (n < ncols) {
 		snprintf(err, errlen, "expected %zu columns, found %zu",
-			 NCOLS, n);
+			 ncols, n);
 		return -1;
 	}
 	memset(r, 0, sizeof(*r));
@@ -131,7 +119,7 @@ int trace_parse_row(const char *line, struct trace_row *r,
 		const char *s = field[5 + i];
 
 		if (!u32s[i]) {	/* ssthresh */
-			if (strcmp(s, "inf") == 0)
+			if (strcmp(s, TEACH_FMT_INF) == 0)
 				r->ssthresh = TEACH_SSTHRESH_INF;
 			else if (parse_u32(s, &r->ssthresh))
 				goto bad;
@@ -142,7 +130,7 @@ int trace_parse_row(const char *line, struct trace_row *r,
 		continue;
 bad:
 		snprintf(err, errlen, "column %s: '%s' is not a number",
-			 columns[5 + i], s);
+			 cols->name[5 + i], s);
 		return -1;
 	}
 	return 0;

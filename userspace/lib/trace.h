@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define TRACE_CSV_HEADER \
-	"time_us,flow,algo,event,phase,cwnd,ssthresh,snd_cwnd,inflight," \
-	"rwnd,mss,srtt_us"
+#include "teach_format.h"
+
+#define TRACE_CSV_HEADER TEACH_FMT_TRACE_COLUMNS
 
 struct trace_row {
 	unsigned long long time_us;	/* since the start of the trace */
@@ -21,7 +21,7 @@ struct trace_row {
 	int event;			/* enum teach_reason */
 	int phase;			/* enum teach_phase */
 	unsigned int cwnd;		/* textbook window, segments */
-	unsigned int ssthresh;		/* segments; TEACH_SSTHRESH_INF = "inf" */
+	unsigned int ssthresh;		/* segments; TEACH_SSTHRESH_INF = TEACH_FMT_INF */
 	unsigned int snd_cwnd;		/* the kernel's window, segments */
 	unsigned int inflight;		/* segments */
 	unsigned int rwnd;		/* bytes */
