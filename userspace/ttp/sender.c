@@ -143,6 +143,7 @@ void ttp_sender_established(struct ttp_sender *s, uint64_t now)
 	ttp_sender_emit(s, teach_cc_init(&s->cc, s->cfg.algo,
 					 s->cfg.initial_cwnd,
 					 s->cfg.ssthresh_bytes, s->mss), now);
+	s->round_end = s->snd_nxt;
 	arm_rtx(s, now);
 }
 
@@ -189,6 +190,10 @@ static void new_ack(struct ttp_sender *s, uint32_t ack, uint64_t now)
 		s->after_timeout = false;
 	a.acked = (acked + s->mss - 1) / s->mss;
 	a.rwnd = s->snd_wnd / s->mss ? s->snd_wnd / s->mss : 1;
+	/* It acknowledges data sent after the round began: a new round. */
+	a.round_start = ttp_seq_lt(s->round_end, ack);
+	if (a.round_start)
+		s->round_end = s->snd_nxt;
 	ttp_sender_emit(s, teach_cc_on_ack(&s->cc, &a), now);
 	arm_rtx(s, now);
 }
@@ -208,6 +213,7 @@ static void dup_ack(struct ttp_sender *s, uint64_t now)
 	r = teach_cc_on_dupack(&s->cc);
 	if (r == TEACH_EV_FAST_RETRANSMIT) {
 		s->st->fast_retransmits++;
+		s->round_end = s->snd_una;	/* the cut begins a round */
 		s->in_recovery = true;
 		s->recover = s->snd_max;
 		ttp_rtt_stop(&s->rtt);
@@ -409,6 +415,7 @@ static enum ttp_timer_result rtx_timeout(struct ttp_sender *s, uint64_t now)
 	ttp_sender_emit(s, teach_cc_on_timeout(&s->cc), now);
 	/* "sends everything again beginning from the last not acknowledged" */
 	s->snd_nxt = s->snd_una;
+	s->round_end = s->snd_una;
 	s->in_recovery = false;
 	s->fast_rtx_pending = false;
 	s->after_timeout = true;

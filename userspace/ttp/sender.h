@@ -58,6 +58,7 @@ struct ttp_sender {
 	uint32_t snd_wl1, snd_wl2;	/* segment that last set snd_wnd */
 	uint32_t mss;			/* the peer's MSS */
 	uint8_t wscale;			/* the peer's window scale */
+	uint32_t round_end;		/* snd_nxt when this round trip began */
 	bool syn_pending;		/* (re)send SYN / SYN-ACK */
 	bool syn_acked;			/* handshake done */
 	bool fin_queued;		/* app closed: FIN after the data */
