@@ -20,6 +20,9 @@ struct teach_sk {
 	u32 prev_una;		/* snd_una at the previous ACK */
 	u32 prev_wnd;		/* snd_wnd at the previous ACK */
 	u32 prev_sacked;	/* sacked_out at the previous ACK */
+	u32 round_delivered;	/* a round ends when data sent at this
+				 * tp->delivered count is acknowledged
+				 */
 	u8 started;		/* init ran, release has work to do */
 	u8 dupack_seen;		/* this ACK's dupack is already counted */
 };

@@ -13,6 +13,10 @@
  *    and tells us through .set_state: Recovery = fast retransmit, Loss =
  *    timeout, CWR = a cut without loss.  The glue counts dupacks but never
  *    lets the core fast-retransmit on its own, so one loss is one event.
+ *  - Round trips, for slow start's "double once per round", are counted
+ *    the way tcp_bbr.c counts them: a round ends when an ACK acknowledges
+ *    data sent after it began (the delivered count stamped on each skb).
+ *    A cut begins a round of its own.
  *  - The textbook window (cwnd) is what /proc and the events report.  The
  *    kernel's snd_cwnd equals it, except in Recovery/Loss while a
  *    retransmission is waiting: then snd_cwnd = in_flight + 1 so the
@@ -272,6 +276,7 @@ static void teach_init(struct sock *sk, enum teach_algo algo)
 	ca->prev_una = tp->snd_una;
 	ca->prev_wnd = tp->snd_wnd;
 	ca->prev_sacked = tp->sacked_out;
+	ca->round_delivered = tp->delivered;
 	ca->started = 1;
 	ca->dupack_seen = 0;
 	teach_set_snd_cwnd(sk, ca, inet_csk(sk)->icsk_ca_state);
@@ -346,6 +351,12 @@ static void teach_set_state(struct sock *sk, u8 new_state)
 	}
 	if (r == TEACH_EV_NONE)
 		return;
+	/*
+	 * A cut begins a round: only data sent after it, which the next
+	 * delivery stamps with a higher count, can end that round.
+	 */
+	if (new_state != TCP_CA_Open && new_state != TCP_CA_Disorder)
+		ca->round_delivered = tcp_sk(sk)->delivered + 1;
 	/* Show the window this state gets; cong_control refines it. */
 	teach_set_snd_cwnd(sk, ca, new_state);
 	teach_event(sk, ca, r);
@@ -366,6 +377,21 @@ static u32 teach_undo_cwnd(struct sock *sk)
 }
 
 /*
+ * Does this ACK begin a new round trip?  It does when it acknowledges
+ * data sent after the current round began: that skb was stamped with a
+ * delivered count at or past the one the round started at.
+ */
+static bool teach_round_start(struct sock *sk, struct teach_sk *ca,
+			      const struct rate_sample *rs)
+{
+	if (!rs->acked_sacked ||
+	    before(rs->prior_delivered, ca->round_delivered))
+		return false;
+	ca->round_delivered = tcp_sk(sk)->delivered;
+	return true;
+}
+
+/*
  * Every ACK, after the kernel's loss detection and before it sends:
  * a duplicate ACK is counted, an ACK for new data grows the window.
  */
@@ -382,10 +408,12 @@ static void teach_cong_control(struct sock *sk, const struct rate_sample *rs)
 		return;
 
 	if (after(tp->snd_una, ca->prev_una)) {
+		bool round_start = teach_round_start(sk, ca, rs);
 		struct teach_ack ack = {
 			.acked = rs->acked_sacked,
 			.rwnd = tp->snd_wnd / mss,
 			.app_limited = !tcp_is_cwnd_limited(sk),
+			.round_start = round_start,
 		};
 
 		r = teach_cc_on_ack(&ca->cc, &ack);

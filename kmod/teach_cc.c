@@ -6,9 +6,10 @@
  *
  * The rules, per the lecture slides:
  *  - slow start: +1 segment per acknowledged segment while cwnd < ssthresh,
- *    so the window doubles every round trip;
+ *    but never past twice the window the round trip began with, so the
+ *    window doubles once per round trip whatever the ACK pattern;
  *  - congestion avoidance: +1 segment per round trip, i.e. per cwnd's worth
- *    of acknowledged segments;
+ *    of acknowledged segments, never more than +1 in one round;
  *  - the window stops growing when it reaches the receive window;
  *  - timeout: ssthresh = max(cwnd/2, 2), cwnd = 1, slow start again;
  *  - 3 duplicate ACKs: fast retransmit, ssthresh = max(cwnd/2, 2);
@@ -60,6 +61,16 @@ static unsigned char phase_for_window(const struct teach_cc *cc)
 	return cc->cwnd < cc->ssthresh ? TEACH_SLOW_START : TEACH_CONG_AVOID;
 }
 
+/*
+ * A round trip begins: remember the window it starts with (the cap of
+ * slow start) and allow avoidance its +1 again.
+ */
+static void begin_round(struct teach_cc *cc)
+{
+	cc->round_cwnd = cc->cwnd;
+	cc->round_grew = 0;
+}
+
 enum teach_reason teach_cc_init(struct teach_cc *cc, enum teach_algo algo,
 				unsigned int initial_cwnd,
 				unsigned int ssthresh_bytes, unsigned int mss)
@@ -81,6 +92,7 @@ enum teach_reason teach_cc_init(struct teach_cc *cc, enum teach_algo algo,
 	cc->prior_cwnd = cc->cwnd;
 	cc->prior_ssthresh = cc->ssthresh;
 	cc->phase = phase_for_window(cc);
+	begin_round(cc);
 	return TEACH_EV_INIT;
 }
 
@@ -91,16 +103,24 @@ unsigned int teach_cc_loss_ssthresh(const struct teach_cc *cc)
 	return max_u(cc->cwnd / 2, 2);
 }
 
-/* Slow start: +1 per acknowledged segment, never past ssthresh. */
-static enum teach_reason slow_start(struct teach_cc *cc, unsigned int acked)
+/*
+ * Slow start: +1 per acknowledged segment, never past ssthresh or the
+ * receive window, and never past twice the window of the round's start.  The cap is what keeps one
+ * cumulative ACK after a cut to 1 from jumping straight to ssthresh; a
+ * round's own ACKs, however few and however large, never reach it.
+ */
+static enum teach_reason slow_start(struct teach_cc *cc, unsigned int acked,
+				    unsigned int rwnd)
 {
-	unsigned int n;
+	unsigned int limit, n;
 
-	n = min_u(acked, TEACH_SLOW_START_MAX_PER_ACK);
-	n = min_u(n, cc->ssthresh - cc->cwnd);
-	n = min_u(n, TEACH_CWND_MAX - cc->cwnd);
-	if (n == 0)
+	limit = min_u(min_u(cc->ssthresh, TEACH_CWND_MAX),
+		      2 * max_u(cc->round_cwnd, 1));
+	if (rwnd)
+		limit = min_u(limit, rwnd);
+	if (cc->cwnd >= limit)
 		return TEACH_EV_NONE;
+	n = min_u(acked, limit - cc->cwnd);
 	cc->cwnd += n;
 	cc->ss_incr += n;
 	if (cc->cwnd >= cc->ssthresh) {
@@ -112,14 +132,19 @@ static enum teach_reason slow_start(struct teach_cc *cc, unsigned int acked)
 
 /*
  * Congestion avoidance: +1 per cwnd's worth of acknowledged segments, and
- * at most +1 per ACK: one ACK cannot stand for more than one round trip,
+ * at most +1 per round trip: one ACK cannot stand for more than one round,
  * even the cumulative ACK that ends a recovery and covers a whole window.
  */
 static enum teach_reason cong_avoid(struct teach_cc *cc, unsigned int acked)
 {
-	cc->cwnd_cnt += acked;
+	cc->cwnd_cnt += min_u(acked, cc->cwnd);
 	if (cc->cwnd_cnt < cc->cwnd)
 		return TEACH_EV_NONE;
+	if (cc->round_grew) {
+		/* The step is due; it waits for the next round. */
+		cc->cwnd_cnt = cc->cwnd;
+		return TEACH_EV_NONE;
+	}
 	cc->cwnd_cnt -= cc->cwnd;
 	if (cc->cwnd_cnt >= cc->cwnd)
 		cc->cwnd_cnt = 0;
@@ -127,6 +152,7 @@ static enum teach_reason cong_avoid(struct teach_cc *cc, unsigned int acked)
 		return TEACH_EV_NONE;
 	cc->cwnd++;
 	cc->ca_incr++;
+	cc->round_grew = 1;
 	return TEACH_EV_CONG_AVOID;
 }
 
@@ -138,6 +164,8 @@ enum teach_reason teach_cc_on_ack(struct teach_cc *cc,
 	cc->timed_out = 0;
 	if (cc->algo == TEACH_NONE || ack->acked == 0)
 		return TEACH_EV_NONE;
+	if (ack->round_start)
+		begin_round(cc);
 
 	/* "If the congestion window reaches the size of the receive window,
 	 * it stops growing."
@@ -154,7 +182,7 @@ enum teach_reason teach_cc_on_ack(struct teach_cc *cc,
 		return TEACH_EV_NONE;
 
 	if (cc->phase == TEACH_SLOW_START && cc->cwnd < cc->ssthresh)
-		return slow_start(cc, ack->acked);
+		return slow_start(cc, ack->acked, ack->rwnd);
 	/* Reno's fast recovery grows linearly, like congestion avoidance. */
 	if (cc->phase == TEACH_SLOW_START)
 		cc->phase = TEACH_CONG_AVOID;
@@ -177,6 +205,7 @@ enum teach_reason teach_cc_fast_retransmit(struct teach_cc *cc)
 		cc->cwnd = cc->ssthresh;
 		cc->phase = TEACH_FAST_RECOVERY;
 	}
+	begin_round(cc);
 	return TEACH_EV_FAST_RETRANSMIT;
 }
 
@@ -229,6 +258,7 @@ enum teach_reason teach_cc_on_timeout(struct teach_cc *cc)
 	cc->cwnd = 1;
 	cc->cwnd_cnt = 0;
 	cc->phase = TEACH_SLOW_START;
+	begin_round(cc);
 	return TEACH_EV_TIMEOUT;
 }
 
@@ -242,6 +272,7 @@ enum teach_reason teach_cc_on_cwr(struct teach_cc *cc)
 	cc->cwnd = cc->ssthresh;
 	cc->cwnd_cnt = 0;
 	cc->phase = TEACH_CONG_AVOID;
+	begin_round(cc);
 	return TEACH_EV_CWR;
 }
 
@@ -255,6 +286,7 @@ enum teach_reason teach_cc_undo(struct teach_cc *cc)
 	cc->ssthresh = max_u(cc->ssthresh, cc->prior_ssthresh);
 	cc->cwnd_cnt = 0;
 	cc->phase = phase_for_window(cc);
+	begin_round(cc);
 	return TEACH_EV_UNDO;
 }
 

@@ -26,13 +26,6 @@
 #define TEACH_SSTHRESH_INF		0x7fffffffu
 /* Windows never grow past this (Linux's snd_cwnd_clamp default). */
 #define TEACH_CWND_MAX			0xffffu
-/*
- * Slow start adds one segment per acknowledged segment, but at most this
- * many per ACK (RFC 3465's L = 2): a cumulative ACK that repairs a hole
- * must not jump a just-reset window straight back to ssthresh.  Delayed
- * ACKs cover two segments, so the window still doubles every RTT.
- */
-#define TEACH_SLOW_START_MAX_PER_ACK	2u
 
 enum teach_algo {
 	TEACH_RENO,
@@ -70,6 +63,7 @@ struct teach_cc {
 	unsigned int cwnd;		/* congestion window, segments */
 	unsigned int ssthresh;		/* slow-start threshold, segments */
 	unsigned int cwnd_cnt;		/* ACKed segments towards next +1 */
+	unsigned int round_cwnd;	/* cwnd when this round trip began */
 	unsigned int prior_cwnd;	/* before the last cut, for undo */
 	unsigned int prior_ssthresh;
 	/* counters, as /proc/net/tcp_teach shows them */
@@ -85,13 +79,24 @@ struct teach_cc {
 	unsigned char dupack_run;	/* consecutive duplicate ACKs */
 	unsigned char rwnd_limited;	/* last ACK found cwnd >= rwnd */
 	unsigned char timed_out;	/* a timeout, and no new ACK since */
+	unsigned char round_grew;	/* avoidance gave its +1 this round */
 };
 
-/* What the sender knows when an ACK that acknowledges new data arrives. */
+/*
+ * What the sender knows when an ACK that acknowledges new data arrives.
+ *
+ * Rounds: the core has no clock, so the caller says when a round trip
+ * begins.  A new round begins with the first ACK for data sent after the
+ * current round began (the kernel: its delivered counter, as tcp_bbr.c
+ * counts rounds; the teaching transport: its sequence numbers).  A cut
+ * (fast retransmit, timeout, ECN) also begins a round: the caller should
+ * then wait for data sent after the cut before it says round_start again.
+ */
 struct teach_ack {
 	unsigned int acked;		/* segments newly acknowledged */
 	unsigned int rwnd;		/* receive window, segments */
 	int app_limited;		/* sender did not fill cwnd */
+	int round_start;		/* this ACK begins a new round trip */
 };
 
 /*
@@ -102,7 +107,13 @@ enum teach_reason teach_cc_init(struct teach_cc *cc, enum teach_algo algo,
 				unsigned int initial_cwnd,
 				unsigned int ssthresh_bytes, unsigned int mss);
 
-/* An ACK for new data: slow start or congestion avoidance growth. */
+/*
+ * An ACK for new data.  Slow start: +1 per acknowledged segment, never
+ * past twice the window the round began with, so the window doubles once
+ * per round trip whatever the ACKs cover (one segment each, delayed ACKs,
+ * stretch ACKs, the cumulative ACK after a cut).  Congestion avoidance:
+ * +1 per cwnd's worth of acknowledged segments, at most +1 per round.
+ */
 enum teach_reason teach_cc_on_ack(struct teach_cc *cc,
 				  const struct teach_ack *ack);
 

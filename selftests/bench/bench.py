@@ -6,6 +6,7 @@
   bench.py obscost --out DIR [--quick]   part 4: cost of observation
   bench.py ttp     --out DIR [--quick]   part 5: the teaching transport
   bench.py profile --out DIR [--quick]   perf profiles of parts 4's loads
+  bench.py fct     --out DIR [--quick]   part 6: flow completion time
 
 Every run appends one row to DIR/runs.csv (matrix), DIR/obscost.csv or
 DIR/ttp.csv as soon as it ends, so a run cut short keeps what it measured.
@@ -22,7 +23,12 @@ kernel would treat as CWR instead of loss):
 
 netem is the root on r1 and tbf its child, so the one-BDP queue holds only
 packets waiting for the bottleneck, not the ones in netem's delay line.
-Offloads are off on every veth: one netem loss is one MSS-sized segment.
+Offloads are off on every veth (one netem loss is one MSS-sized segment),
+or with --offloads on at a real NIC's defaults: TSO, GSO and GRO on.
+
+Part 6 (fct) uses the same namespaces with no bottleneck and no loss, only
+netem delay, offloads on: how long a transfer of 100 kB, 1 MB or 10 MB
+takes, teach_reno with Linux-like parameters against reno.
 """
 import argparse
 import csv
@@ -58,7 +64,7 @@ RUN_FIELDS = ["rep", "rate_mbit", "rtt_ms", "loss_pct", "algo", "cc",
               "initial_cwnd", "initial_ssthresh", "duration_s", "goodput_mbps",
               "steady_mbps", "sent_mbps", "retrans", "mean_rtt_ms",
               "max_cwnd_kb", "link_pkts", "queue_drops", "random_drops",
-              "ok", "note", "when"]
+              "offloads", "ok", "note", "when"]
 
 
 def log(*a):
@@ -150,7 +156,7 @@ def netns_sysctls(ns):
         sh(["sysctl", "-q", "-w", "%s=%s" % (k, v)], ns=ns)
 
 
-def topo_up():
+def topo_up(offloads=False):
     topo_down()
     for ns in NS:
         sh(["ip", "netns", "add", ns])
@@ -164,7 +170,8 @@ def topo_up():
                           ("br", "r1", "10.9.2.2/24"),
                           ("bc", "c0", RECEIVER_IP + "/24")):
         sh(["ip", "addr", "add", addr, "dev", dev], ns=ns)
-        sh(["ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off"],
+        onoff = "on" if offloads else "off"
+        sh(["ethtool", "-K", dev, "tso", onoff, "gso", onoff, "gro", onoff],
            ns=ns)
         sh(["ip", "link", "set", dev, "up"], ns=ns)
     sh(["ip", "route", "add", "default", "via", "10.9.1.2"], ns="bs")
@@ -319,7 +326,7 @@ def cmd_matrix(a):
     log("matrix: rtts %s loss %s reps %d algos %s" %
         (rtts, losses, reps, [x[0] for x in algos]))
     out = CsvLog(os.path.join(a.out, "runs.csv"), RUN_FIELDS)
-    topo_up()
+    topo_up(a.offloads == "on")
     srv = Server("bc")
     srv.start()
     t0 = time.time()
@@ -339,6 +346,7 @@ def cmd_matrix(a):
                                "initial_cwnd": p[0] if p else "",
                                "initial_ssthresh": p[1] if p else "",
                                "duration_s": durs[rtt],
+                               "offloads": a.offloads,
                                "when": time.strftime("%H:%M:%S")}
                         try:
                             set_link(rtt, loss, a.rate)
@@ -804,11 +812,125 @@ def cmd_ttp(a):
                 os.unlink(f)
     return 0
 
+# --- part 6: flow completion time ---------------------------------------
+
+FCT_FIELDS = ["rep", "rtt_ms", "size", "algo", "cc", "initial_cwnd",
+              "initial_ssthresh", "offloads", "fct_ms", "retrans", "ok",
+              "note", "when"]
+
+# Runs in netns bc: reads every connection to its end, then closes it.
+FCT_SERVER = r"""
+import socket, sys, threading
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("0.0.0.0", int(sys.argv[1])))
+ls.listen(64)
+def serve(c):
+    while c.recv(1 << 20):
+        pass
+    c.close()
+while True:
+    c = ls.accept()[0]
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+"""
+
+# Runs in netns bs: for each repetition, size and algorithm (interleaved,
+# the order reversed every other repetition), connect, send, half-close
+# and wait for the receiver's FIN: the time from connect() to that FIN.
+FCT_CLIENT = r"""
+import socket, struct, sys, time
+dst, port, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+sizes = [int(x) for x in sys.argv[4].split(",")]
+ccs = sys.argv[5].split(",")
+buf = memoryview(bytes(1 << 20))
+for rep in range(1, reps + 1):
+    for size in sizes:
+        for cc in (ccs if rep % 2 else ccs[::-1]):
+            s = socket.socket()
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION,
+                         cc.encode())
+            t = time.perf_counter()
+            s.connect((dst, port))
+            left = size
+            while left:
+                left -= s.send(buf[:min(left, len(buf))])
+            s.shutdown(socket.SHUT_WR)
+            s.recv(1)
+            ms = (time.perf_counter() - t) * 1000
+            info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+            s.close()
+            # tcpi_total_retrans is the u32 at offset 100
+            print(rep, size, cc, "%.3f" % ms, struct.unpack_from("I", info,
+                  100)[0], flush=True)
+            time.sleep(0.2)
+"""
+
+
+def set_delay(rtt_ms):
+    """No bottleneck, no loss: only the delay, half each way."""
+    half = "%.3fms" % (rtt_ms / 2.0)
+    for dev in ("r0", "r1"):
+        sh(["tc", "qdisc", "del", "dev", dev, "root"], ns="br", check=False)
+        sh(["tc", "qdisc", "add", "dev", dev, "root", "netem", "delay", half,
+            "limit", "100000"], ns="br")
+
+
+def cmd_fct(a):
+    rtts = [int(x) for x in a.rtts.split(",")] if a.rtts else [10, 50, 100]
+    sizes = [100000, 1000000, 10000000]
+    reps = a.reps or (2 if a.quick else 7)
+    if a.quick:
+        rtts = rtts[:2]
+    names = {"reno": "reno", "teach_reno": "teach_reno_linux"}
+    have = ensure_cc(["reno", "teach_reno"])
+    if have != ["reno", "teach_reno"]:
+        log("fct: needs reno and teach_reno (have %s)" % " ".join(have))
+        return 1
+    saved = teach_params_now()
+    params = (10, 0)            # Linux-like: IW10, no initial threshold
+    set_teach_params(params)
+    out = CsvLog(os.path.join(a.out, "fct.csv"), FCT_FIELDS)
+    topo_up(offloads=True)
+    srv = subprocess.Popen(["ip", "netns", "exec", "bc", "python3", "-c",
+                            FCT_SERVER, "5301"])
+    rc = 0
+    try:
+        time.sleep(1)
+        for rtt in rtts:
+            set_delay(rtt)
+            log("fct: rtt %d ms, sizes %s, %d reps" % (rtt, sizes, reps))
+            p = subprocess.run(
+                ["ip", "netns", "exec", "bs", "python3", "-c", FCT_CLIENT,
+                 RECEIVER_IP, "5301", str(reps),
+                 ",".join(map(str, sizes)), "reno,teach_reno"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                timeout=1800)
+            for line in p.stdout.splitlines():
+                rep, size, cc, ms, retrans = line.split()
+                out.row({"rep": rep, "rtt_ms": rtt, "size": size,
+                         "algo": names[cc], "cc": cc,
+                         "initial_cwnd": params[0] if cc != "reno" else "",
+                         "initial_ssthresh": params[1] if cc != "reno"
+                         else "", "offloads": "on", "fct_ms": ms,
+                         "retrans": retrans, "ok": 1,
+                         "when": time.strftime("%H:%M:%S")})
+            if p.returncode != 0:
+                log("fct client failed: %s" % p.stderr.strip()[-500:])
+                rc = 1
+    finally:
+        srv.terminate()
+        srv.wait()
+        topo_down()
+        if saved:
+            set_teach_params(saved)
+    return rc
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("part", choices=["matrix", "obscost", "ttp", "profile"])
+    ap.add_argument("part", choices=["matrix", "obscost", "ttp", "profile",
+                                     "fct"])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--quick", action="store_true", help="smoke run")
     ap.add_argument("--reps", type=int, default=0)
@@ -822,11 +944,13 @@ def main():
                     "percent (default 0,0.1,1)")
     ap.add_argument("--rate", type=int, default=RATE_MBIT,
                     help="matrix: bottleneck Mbit/s (default %d)" % RATE_MBIT)
+    ap.add_argument("--offloads", choices=["on", "off"], default="off",
+                    help="matrix: TSO/GSO/GRO on every veth (default off)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     return {"matrix": cmd_matrix, "obscost": cmd_obscost,
-            "ttp": cmd_ttp, "profile": cmd_profile}[a.part](a)
+            "ttp": cmd_ttp, "profile": cmd_profile, "fct": cmd_fct}[a.part](a)
 
 
 if __name__ == "__main__":

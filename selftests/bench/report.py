@@ -548,6 +548,62 @@ def ttp_md(rows, out, tmp):
     return L, t, figs
 
 
+def fct_md(rows):
+    """Part 6: flow completion time, teach_reno (Linux-like) against reno."""
+    L, t = [], {}
+    if rows is None:
+        return ["Flow completion time: not run.\n"], t
+    rows = [r for r in rows if r.get("ok") == "1"]
+    cells = sorted({(int(r["rtt_ms"]), int(r["size"])) for r in rows})
+    reps = max([int(r["rep"]) for r in rows] or [0])
+
+    def vals(c, algo):
+        return [fnum(r["fct_ms"]) for r in rows
+                if (int(r["rtt_ms"]), int(r["size"])) == c and
+                r["algo"] == algo]
+
+    L.append("Completion time in ms (connect() to the receiver's FIN), "
+             "median [min–max] of %d run(s); no loss, no bottleneck, "
+             "offloads on (TSO/GSO/GRO).\n" % reps)
+    L.append("| RTT, size | reno | teach_reno (IW10, no ssthresh) | "
+             "ratio (median / median) | per-repetition ratios | "
+             "retransmits (reno / teach) |")
+    L.append("|---|---|---|---|---|---|")
+    worst = None
+    for c in cells:
+        a, b = vals(c, "teach_reno_linux"), vals(c, "reno")
+        r = med(a) / med(b) if a and b and med(b) else None
+        pr = []
+        for rep in range(1, reps + 1):
+            x = [fnum(q["fct_ms"]) for q in rows if int(q["rep"]) == rep
+                 and (int(q["rtt_ms"]), int(q["size"])) == c]
+            ta = [fnum(q["fct_ms"]) for q in rows if int(q["rep"]) == rep
+                  and (int(q["rtt_ms"]), int(q["size"])) == c
+                  and q["algo"] == "teach_reno_linux"]
+            tb = [fnum(q["fct_ms"]) for q in rows if int(q["rep"]) == rep
+                  and (int(q["rtt_ms"]), int(q["size"])) == c
+                  and q["algo"] == "reno"]
+            if len(x) == 2 and ta and tb and tb[0]:
+                pr.append(ta[0] / tb[0])
+        rt = "%s / %s" % (
+            fmt(med([fnum(q["retrans"]) for q in rows if q["algo"] == "reno"
+                     and (int(q["rtt_ms"]), int(q["size"])) == c]), 0),
+            fmt(med([fnum(q["retrans"]) for q in rows
+                     if q["algo"] == "teach_reno_linux"
+                     and (int(q["rtt_ms"]), int(q["size"])) == c]), 0))
+        L.append("| %d ms, %s | %s | %s | %s | %s | %s |" % (
+            c[0], "%g kB" % (c[1] / 1000) if c[1] < 1000000 else
+            "%g MB" % (c[1] / 1e6), spread(b), spread(a), fmt(r, 3),
+            "%s–%s" % (fmt(min(pr), 2), fmt(max(pr), 2)) if pr else "–",
+            rt))
+        if r is not None:
+            worst = r if worst is None else max(worst, r)
+    L.append("")
+    if worst is not None:
+        t["fct"] = (worst <= 1.05, "worst cell %.3f" % worst)
+    return L, t
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -596,6 +652,11 @@ def write_report(d, tmp):
     targets.update(t)
     figs += f
 
+    L.append("## Part 6: flow completion time\n")
+    md, t = fct_md(load(os.path.join(d, "fct.csv")))
+    L += md
+    targets.update(t)
+
     profs = sorted(f for f in os.listdir(d)
                    if f.startswith("profile-") and f.endswith(".txt"))
     if profs:
@@ -618,6 +679,7 @@ def write_report(d, tmp):
         ("stream", "event stream on with a reader ≥ 0.95 × off"),
         ("procread", "/proc read of 10,000 sockets < 50 ms"),
         ("ttp", "teaching transport on loopback ≥ 0.25 × kernel TCP"),
+        ("fct", "completion time teach_reno / reno ≤ 1.05 in every cell"),
     ]
     L.append("## Targets\n")
     L.append("| target | result | measured |")

@@ -11,21 +11,44 @@
 
 #define MSS 1460u
 
-/* ACK @acked segments with plenty of receive window. */
+/* ACK @acked segments within the current round, plenty of receive window. */
 static enum teach_reason ack(struct teach_cc *cc, unsigned int acked)
 {
-	struct teach_ack a = { .acked = acked, .rwnd = 1000, .app_limited = 0 };
+	struct teach_ack a = { .acked = acked, .rwnd = 100000 };
 
 	return teach_cc_on_ack(cc, &a);
 }
 
-/* One round trip: every segment of the window is ACKed one by one. */
+/* The first ACK for data sent after the round began: a new round trip. */
+static enum teach_reason ack_new_round(struct teach_cc *cc,
+				       unsigned int acked)
+{
+	struct teach_ack a = { .acked = acked, .rwnd = 100000,
+			       .round_start = 1 };
+
+	return teach_cc_on_ack(cc, &a);
+}
+
+/*
+ * One round trip: the window the round starts with is in flight, and the
+ * receiver ACKs every @every segments (the last ACK covers what is left).
+ */
+static void round_trip_acking(struct teach_cc *cc, unsigned int every)
+{
+	unsigned int left = cc->cwnd, n;
+
+	n = left < every ? left : every;
+	ack_new_round(cc, n);
+	for (left -= n; left; left -= n) {
+		n = left < every ? left : every;
+		ack(cc, n);
+	}
+}
+
+/* One round trip, one ACK per segment (the slides' receiver). */
 static void round_trip(struct teach_cc *cc)
 {
-	unsigned int i, w = cc->cwnd;
-
-	for (i = 0; i < w; i++)
-		ack(cc, 1);
+	round_trip_acking(cc, 1);
 }
 
 TEST(slide_defaults)
@@ -78,26 +101,143 @@ TEST(slow_start_doubles_every_round_trip)
 TEST(delayed_acks_still_double)
 {
 	struct teach_cc cc;
-	unsigned int i;
 
 	teach_cc_init(&cc, TEACH_RENO, 2, 65536, MSS);
 	/* One ACK per two segments: +2 per ACK, still x2 per RTT. */
-	for (i = 0; i < 1; i++)
-		EXPECT_EQ(TEACH_EV_SLOW_START, ack(&cc, 2));
+	EXPECT_EQ(TEACH_EV_SLOW_START, ack_new_round(&cc, 2));
 	EXPECT_EQ(4u, cc.cwnd);
-	ack(&cc, 2);
+	ack_new_round(&cc, 2);
 	ack(&cc, 2);
 	EXPECT_EQ(8u, cc.cwnd);
 }
 
-TEST(stretch_ack_is_capped_per_ack)
+/*
+ * The slides' rule is about round trips: whatever each ACK covers (one
+ * segment, two, a stretch ACK after GRO, or the whole window at once),
+ * the window at the end of round k is 2^k, until ssthresh.
+ */
+TEST(slow_start_doubles_per_round_whatever_the_acks_cover)
+{
+	static const unsigned int every[] = { 1, 2, 4, 8, 16, 1000 };
+	unsigned int i, k, want;
+	struct teach_cc cc;
+
+	for (i = 0; i < sizeof(every) / sizeof(every[0]); i++) {
+		teach_cc_init(&cc, TEACH_RENO, 1, 65536, MSS);	/* 44 */
+		for (k = 1, want = 2; k <= 6; k++, want *= 2) {
+			round_trip_acking(&cc, every[i]);
+			TH_LOG("ACK every %u: round %u ends at cwnd %u",
+			       every[i], k, cc.cwnd);
+			ASSERT_EQ(want < 44 ? want : 44, cc.cwnd);
+		}
+		EXPECT_EQ(TEACH_CONG_AVOID, cc.phase);
+		/* Then linear: +1 per round, whatever the ACKs cover. */
+		round_trip_acking(&cc, every[i]);
+		EXPECT_EQ(45u, cc.cwnd);
+		round_trip_acking(&cc, every[i]);
+		EXPECT_EQ(46u, cc.cwnd);
+	}
+}
+
+TEST(linux_like_start_doubles_from_ten)
+{
+	struct teach_cc cc;
+	unsigned int k;
+
+	/* initial_cwnd=10 initial_ssthresh=0, acked 8 segments at a time */
+	teach_cc_init(&cc, TEACH_RENO, 10, 0, MSS);
+	for (k = 1; k <= 8; k++) {
+		round_trip_acking(&cc, 8);
+		ASSERT_EQ(10u << k, cc.cwnd);
+	}
+	EXPECT_EQ(TEACH_SLOW_START, cc.phase);
+}
+
+TEST(stretch_ack_cannot_pass_twice_the_round)
 {
 	struct teach_cc cc;
 
 	teach_cc_init(&cc, TEACH_TAHOE, 1, 65536, MSS);
 	/* A cumulative ACK of 20 segments must not jump to ssthresh. */
-	EXPECT_EQ(TEACH_EV_SLOW_START, ack(&cc, 20));
-	EXPECT_EQ(1u + TEACH_SLOW_START_MAX_PER_ACK, cc.cwnd);
+	EXPECT_EQ(TEACH_EV_SLOW_START, ack_new_round(&cc, 20));
+	EXPECT_EQ(2u, cc.cwnd);
+	/* More ACKs in the same round: nothing to add. */
+	EXPECT_EQ(TEACH_EV_NONE, ack(&cc, 5));
+	EXPECT_EQ(2u, cc.cwnd);
+	EXPECT_EQ(TEACH_EV_SLOW_START, ack_new_round(&cc, 1));
+	EXPECT_EQ(3u, cc.cwnd);
+}
+
+/*
+ * After a cut to 1 (Tahoe's fast retransmit, or a timeout) the ACK of the
+ * retransmission may cover the whole old window: 1 -> 2, then 4, 8, ...
+ * Whether or not the caller already counts that ACK as a new round.
+ */
+TEST(cut_to_one_then_doubling_again)
+{
+	unsigned int c, first_is_new_round;
+	struct teach_cc cc;
+
+	for (c = 0; c < 4; c++) {
+		first_is_new_round = c & 1;
+		teach_cc_init(&cc, TEACH_TAHOE, 24, 65536, MSS);
+		if (c & 2)
+			teach_cc_on_timeout(&cc);
+		else
+			teach_cc_fast_retransmit(&cc);
+		ASSERT_EQ(1u, cc.cwnd);
+		ASSERT_EQ(12u, cc.ssthresh);
+		if (first_is_new_round)
+			ack_new_round(&cc, 23);
+		else
+			ack(&cc, 23);
+		ASSERT_EQ(2u, cc.cwnd);
+		round_trip_acking(&cc, 1000);
+		ASSERT_EQ(4u, cc.cwnd);
+		round_trip_acking(&cc, 2);
+		ASSERT_EQ(8u, cc.cwnd);
+		round_trip(&cc);
+		ASSERT_EQ(12u, cc.cwnd);	/* ssthresh: linear from here */
+		ASSERT_EQ(TEACH_CONG_AVOID, cc.phase);
+		round_trip_acking(&cc, 1000);
+		ASSERT_EQ(13u, cc.cwnd);
+	}
+}
+
+TEST(reno_recovery_exit_then_linear_per_round)
+{
+	struct teach_cc cc;
+	unsigned int k;
+
+	teach_cc_init(&cc, TEACH_RENO, 24, 24 * MSS, MSS);
+	teach_cc_fast_retransmit(&cc);
+	EXPECT_EQ(12u, cc.cwnd);
+	EXPECT_EQ(TEACH_EV_RECOVERY_EXIT, teach_cc_recovery_exit(&cc));
+	/* The cumulative ACK that ends the recovery covers two windows. */
+	EXPECT_EQ(TEACH_EV_CONG_AVOID, ack_new_round(&cc, 24));
+	EXPECT_EQ(13u, cc.cwnd);
+	for (k = 1; k <= 4; k++) {
+		round_trip_acking(&cc, k == 4 ? 1000 : k);
+		EXPECT_EQ(13u + k, cc.cwnd);
+	}
+	EXPECT_EQ(5u, cc.ca_incr);
+}
+
+TEST(cong_avoid_never_more_than_one_per_round)
+{
+	struct teach_cc cc;
+	unsigned int i, events = 0;
+
+	teach_cc_init(&cc, TEACH_RENO, 10, 10 * MSS, MSS);
+	/* Three windows' worth of ACKs inside one round: still +1. */
+	for (i = 0; i < 30; i++)
+		if (ack(&cc, 1) == TEACH_EV_CONG_AVOID)
+			events++;
+	EXPECT_EQ(1u, events);
+	EXPECT_EQ(11u, cc.cwnd);
+	/* The step that was due comes with the next round. */
+	EXPECT_EQ(TEACH_EV_CONG_AVOID, ack_new_round(&cc, 1));
+	EXPECT_EQ(12u, cc.cwnd);
 }
 
 TEST(threshold_switches_to_linear_growth)
@@ -107,7 +247,7 @@ TEST(threshold_switches_to_linear_growth)
 
 	teach_cc_init(&cc, TEACH_RENO, 1, 65536, MSS);	/* ssthresh 44 */
 	while (cc.cwnd < 44)
-		ack(&cc, 1);
+		round_trip(&cc);
 	EXPECT_EQ(44u, cc.cwnd);
 	EXPECT_EQ(TEACH_CONG_AVOID, cc.phase);
 	EXPECT_STREQ("cong_avoid", teach_phase_name(cc.phase));
@@ -148,7 +288,8 @@ TEST(one_ack_is_at_most_one_round_trip)
 TEST(receive_window_stops_growth)
 {
 	struct teach_cc cc;
-	struct teach_ack a = { .acked = 1, .rwnd = 8 };
+	/* One segment in flight at a time: every ACK begins a round. */
+	struct teach_ack a = { .acked = 1, .rwnd = 8, .round_start = 1 };
 
 	teach_cc_init(&cc, TEACH_RENO, 1, 65536, MSS);
 	while (cc.cwnd < 8)
@@ -163,6 +304,19 @@ TEST(receive_window_stops_growth)
 	a.rwnd = 100;
 	EXPECT_EQ(TEACH_EV_SLOW_START, teach_cc_on_ack(&cc, &a));
 	EXPECT_EQ(9u, cc.cwnd);
+}
+
+TEST(stretch_ack_stops_at_the_receive_window)
+{
+	struct teach_cc cc;
+	struct teach_ack a = { .acked = 8, .rwnd = 10, .round_start = 1 };
+
+	teach_cc_init(&cc, TEACH_RENO, 8, 65536, MSS);
+	/* +8 would give 16; the receive window says 10. */
+	EXPECT_EQ(TEACH_EV_SLOW_START, teach_cc_on_ack(&cc, &a));
+	EXPECT_EQ(10u, cc.cwnd);
+	EXPECT_EQ(TEACH_EV_RWND_LIMITED, teach_cc_on_ack(&cc, &a));
+	EXPECT_EQ(10u, cc.cwnd);
 }
 
 TEST(application_limited_does_not_grow)
@@ -180,9 +334,7 @@ TEST(timeout_halves_threshold_and_restarts)
 {
 	struct teach_cc cc;
 
-	teach_cc_init(&cc, TEACH_RENO, 1, 65536, MSS);
-	while (cc.cwnd < 24)
-		ack(&cc, 1);
+	teach_cc_init(&cc, TEACH_RENO, 24, 65536, MSS);
 	EXPECT_EQ(TEACH_EV_TIMEOUT, teach_cc_on_timeout(&cc));
 	EXPECT_EQ(12u, cc.ssthresh);	/* half the congestion window */
 	EXPECT_EQ(1u, cc.cwnd);		/* "reduced to the size 1 MSS" */
@@ -216,9 +368,7 @@ TEST(repeated_timeout_holds_threshold_and_undo_restores)
 {
 	struct teach_cc cc;
 
-	teach_cc_init(&cc, TEACH_RENO, 1, 65536, MSS);
-	while (cc.cwnd < 24)
-		ack(&cc, 1);
+	teach_cc_init(&cc, TEACH_RENO, 24, 65536, MSS);
 	teach_cc_on_timeout(&cc);
 	EXPECT_EQ(12u, cc.ssthresh);
 	/* The retransmission times out too (backoff), no ACK between. */
@@ -235,8 +385,9 @@ TEST(repeated_timeout_holds_threshold_and_undo_restores)
 	ack(&cc, 1);
 	teach_cc_on_timeout(&cc);
 	EXPECT_EQ(12u, cc.ssthresh);
-	ack(&cc, 1);
-	ack(&cc, 1);
+	ack_new_round(&cc, 1);
+	ack_new_round(&cc, 1);
+	EXPECT_EQ(3u, cc.cwnd);
 	teach_cc_on_timeout(&cc);
 	EXPECT_EQ(2u, cc.ssthresh);	/* max(cwnd 3 / 2, 2) */
 }
@@ -311,9 +462,9 @@ TEST(reno_and_tahoe_differ_only_after_the_loss)
 
 	teach_cc_init(&reno, TEACH_RENO, 1, 65536, MSS);
 	teach_cc_init(&tahoe, TEACH_TAHOE, 1, 65536, MSS);
-	for (i = 0; i < 60; i++) {
-		ack(&reno, 1);
-		ack(&tahoe, 1);
+	for (i = 0; i < 7; i++) {
+		round_trip(&reno);
+		round_trip(&tahoe);
 		ASSERT_EQ(reno.cwnd, tahoe.cwnd);
 	}
 	for (i = 0; i < 3; i++) {

@@ -193,6 +193,18 @@ TT_FN int tt_net_up(struct tt_net *n, const char *tag, unsigned int delay_ms)
 	return 0;
 }
 
+/*
+ * The offloads a real NIC runs with: TSO/GSO at the sender's veth, GRO at
+ * the receiver's (veth's GRO is off by default).  One packet on the wire
+ * then carries several segments, and the receiver sends stretch ACKs.
+ */
+TT_FN int tt_offloads_on(struct tt_net *n)
+{
+	return tt_sh("ip netns exec %s ethtool -K va tso on gso on >/dev/null",
+		     n->a) ||
+	       tt_sh("ip netns exec %s ethtool -K vb gro on >/dev/null", n->b);
+}
+
 /* Switch this thread into namespace @name (NULL: back home). */
 TT_FN int tt_enter(struct tt_net *n, const char *name)
 {
@@ -245,13 +257,6 @@ struct tt_xfer {
 	unsigned short port;	/* default 5001 */
 	size_t bytes;
 	int rcvbuf;		/* receiver SO_RCVBUFFORCE, 0 = default */
-	/*
-	 * Receiver SO_RCVLOWAT, 0 = default.  Until this many bytes wait,
-	 * the reader sleeps without the socket lock, so arriving segments
-	 * are not merged in its backlog into one (stretch) ACK, and the
-	 * kernel ACKs every second segment at once (it does below lowat).
-	 */
-	int rcvlowat;
 	/*
 	 * Sender SO_SNDBUFFORCE, 0 = 8 MB: the whole transfer is copied into
 	 * the socket before the first ACK, so the sender never holds the
@@ -350,9 +355,6 @@ TT_FN int tt_transfer(struct tt_net *n, struct tt_xfer *x)
 	if (x->rcvbuf)
 		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVBUFFORCE, &x->rcvbuf,
 			   sizeof(x->rcvbuf));
-	if (x->rcvlowat)
-		setsockopt(rx.lfd, SOL_SOCKET, SO_RCVLOWAT, &x->rcvlowat,
-			   sizeof(x->rcvlowat));
 	tt_addr(&ss, &len, family, TT_V4_B, TT_V6_B, port);
 	if (bind(rx.lfd, (struct sockaddr *)&ss, len) || listen(rx.lfd, 4)) {
 		close(rx.lfd);

@@ -51,6 +51,8 @@ void ttp_conn_cfg_default(struct ttp_conn_cfg *cfg)
 	cfg->rto_min_us = 200000;
 	cfg->rto_max_us = 60000000;
 	cfg->max_retries = 15;
+	cfg->ack_every = 1;		/* the slides' receiver */
+	cfg->delack_us = 40000;		/* Linux's TCP_DELACK_MIN */
 	cfg->time_wait_us = 1000000;
 }
 
@@ -79,6 +81,8 @@ struct ttp_conn *ttp_conn_new(const struct ttp_conn_cfg *cfg)
 		c->cfg.rto_min_us = 1;
 	if (c->cfg.rto_max_us < c->cfg.rto_min_us)
 		c->cfg.rto_max_us = c->cfg.rto_min_us;
+	if (c->cfg.ack_every < 1)
+		c->cfg.ack_every = 1;
 	c->sb_cap = c->cfg.sndbuf;
 	c->rb_cap = c->cfg.rcvbuf;
 	c->sb = malloc(c->sb_cap);
@@ -98,6 +102,7 @@ struct ttp_conn *ttp_conn_new(const struct ttp_conn_cfg *cfg)
 	c->rtx_deadline = TTP_NEVER;
 	c->persist_deadline = TTP_NEVER;
 	c->tw_deadline = TTP_NEVER;
+	c->delack_deadline = TTP_NEVER;
 	return c;
 }
 
@@ -248,6 +253,7 @@ static void established(struct ttp_conn *c, uint64_t now)
 	/* The window starts now: "initializes the congestion window to MSS" */
 	emit(c, teach_cc_init(&c->cc, c->cfg.algo, c->cfg.initial_cwnd,
 			      c->cfg.ssthresh_bytes, c->snd_mss), now);
+	c->round_end = c->snd_nxt;
 	arm_rtx(c, now);
 }
 
@@ -382,6 +388,18 @@ uint32_t ttp_conn_rcv_wnd(struct ttp_conn *c)
 	return w;
 }
 
+/*
+ * An in-order segment arrived: one cumulative ACK per ack_every segments
+ * (the slides' receiver ACKs each one), the rest wait at most delack_us.
+ */
+static void owe_ack(struct ttp_conn *c, uint64_t now)
+{
+	if (++c->segs_unacked >= c->cfg.ack_every)
+		c->ack_pending = 1;
+	else if (c->delack_deadline == TTP_NEVER)
+		c->delack_deadline = now + c->cfg.delack_us;
+}
+
 /* A segment carrying data for us (the acceptability test of RFC 793). */
 static void receive_data(struct ttp_conn *c, const struct ttp_seg *s,
 			 uint64_t now)
@@ -454,7 +472,7 @@ static void receive_data(struct ttp_conn *c, const struct ttp_seg *s,
 	if (c->rcv_nxt != end)
 		c->ack_now++;	/* a hole was filled: ACK at once */
 	else
-		c->ack_pending = 1;
+		owe_ack(c, now);
 fin:
 	if (c->peer_fin && !c->fin_rcvd && c->peer_fin_seq == c->rcv_nxt) {
 		c->rcv_nxt++;
@@ -519,6 +537,10 @@ static void new_ack(struct ttp_conn *c, uint32_t ack, uint64_t now)
 		c->after_timeout = 0;
 	a.acked = (acked + c->snd_mss - 1) / c->snd_mss;
 	a.rwnd = c->snd_wnd / c->snd_mss ? c->snd_wnd / c->snd_mss : 1;
+	/* It acknowledges data sent after the round began: a new round. */
+	a.round_start = ttp_seq_lt(c->round_end, ack);
+	if (a.round_start)
+		c->round_end = c->snd_nxt;
 	emit(c, teach_cc_on_ack(&c->cc, &a), now);
 	arm_rtx(c, now);
 
@@ -547,6 +569,7 @@ static void dup_ack(struct ttp_conn *c, uint64_t now)
 	r = teach_cc_on_dupack(&c->cc);
 	if (r == TEACH_EV_FAST_RETRANSMIT) {
 		c->st.fast_retransmits++;
+		c->round_end = c->snd_una;	/* the cut begins a round */
 		c->in_recovery = 1;
 		c->recover = c->snd_max;
 		c->rtt_active = 0;
@@ -761,6 +784,9 @@ static size_t build(struct ttp_conn *c, struct ttp_seg *s, uint8_t *buf,
 	}
 	ttp_seg_write_hdr(s, c->cfg.laddr, c->cfg.raddr, buf);
 	c->st.segs_out++;
+	/* every segment carries our ACK: nothing delayed is owed now */
+	c->segs_unacked = 0;
+	c->delack_deadline = TTP_NEVER;
 	/* an owed cumulative ACK and the duplicates after it: one each */
 	if (c->ack_pending)
 		c->ack_pending = 0;
@@ -946,7 +972,7 @@ size_t ttp_conn_output(struct ttp_conn *c, uint64_t now, uint8_t *buf,
 uint64_t ttp_conn_next_timer(const struct ttp_conn *c)
 {
 	return min64(min64(c->rtx_deadline, c->persist_deadline),
-		     c->tw_deadline);
+		     min64(c->tw_deadline, c->delack_deadline));
 }
 
 static void on_rtx_timeout(struct ttp_conn *c, uint64_t now)
@@ -970,6 +996,7 @@ static void on_rtx_timeout(struct ttp_conn *c, uint64_t now)
 	emit(c, teach_cc_on_timeout(&c->cc), now);
 	/* "sends everything again beginning from the last not acknowledged" */
 	c->snd_nxt = c->snd_una;
+	c->round_end = c->snd_una;
 	c->in_recovery = 0;
 	c->fast_rtx_pending = 0;
 	c->after_timeout = 1;
@@ -983,6 +1010,10 @@ void ttp_conn_on_timer(struct ttp_conn *c, uint64_t now)
 		c->tw_deadline = TTP_NEVER;
 		enter_closed(c, now);
 		return;
+	}
+	if (now >= c->delack_deadline) {
+		c->delack_deadline = TTP_NEVER;
+		c->ack_pending = 1;	/* output() sends the delayed ACK */
 	}
 	if (now >= c->rtx_deadline)
 		on_rtx_timeout(c, now);
@@ -1055,9 +1086,15 @@ size_t ttp_conn_read(struct ttp_conn *c, void *p, size_t n, uint64_t now)
 		memcpy((uint8_t *)p + first, c->rb, n - first);
 	c->rb_head = (uint32_t)((c->rb_head + n) % c->rb_cap);
 	c->rb_seq += (uint32_t)n;
-	/* tell the sender about the new space once it is worth it */
+	/*
+	 * Tell the sender about the new space once it may be held back by
+	 * the window it knows: that window is down to half the buffer or
+	 * less, and the new one at least doubles it (as Linux does).  Not
+	 * for every read: the ACKs themselves carry the window.
+	 */
 	adv = ttp_seq_lt(c->rcv_nxt, c->rcv_adv) ? c->rcv_adv - c->rcv_nxt : 0;
 	if (ttp_conn_rcv_wnd(c) > adv && adv <= before &&
+	    adv <= c->rb_cap / 2 && ttp_conn_rcv_wnd(c) >= 2 * adv &&
 	    ttp_conn_rcv_wnd(c) - adv >= min32(c->rb_cap / 4, c->cfg.mss)) {
 		c->ack_pending = 1;
 		c->st.window_updates++;

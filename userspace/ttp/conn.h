@@ -66,6 +66,8 @@ struct ttp_conn_cfg {
 	uint32_t ssthresh_bytes;	/* 0 = unlimited */
 	uint64_t rto_initial_us, rto_min_us, rto_max_us;
 	uint32_t max_retries;		/* then give up: peer gone */
+	uint32_t ack_every;		/* receiver: ACK every N segments */
+	uint64_t delack_us;		/* ... or this long after the first */
 	uint64_t time_wait_us;		/* 2 MSL */
 	uint64_t flow;			/* flow id in the trace */
 	/* every window event; may be NULL */
@@ -122,6 +124,7 @@ struct ttp_conn {
 	uint32_t snd_wnd;		/* peer's receive window, bytes */
 	uint32_t snd_wl1, snd_wl2;	/* segment that last set snd_wnd */
 	uint32_t snd_mss;		/* peer's MSS */
+	uint32_t round_end;		/* snd_nxt when this round trip began */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t *sb;			/* send ring: bytes from snd_una */
 	uint32_t sb_cap, sb_head, sb_len;
@@ -160,6 +163,8 @@ struct ttp_conn {
 	uint32_t peer_fin_seq;
 	int fin_rcvd;			/* FIN reached in order */
 	int ack_pending;		/* one cumulative ACK owed */
+	uint32_t segs_unacked;		/* in-order segments not yet ACKed */
+	uint64_t delack_deadline;	/* the delayed ACK is due */
 	unsigned int ack_now;		/* immediate (duplicate) ACKs owed */
 	int rst_pending;
 

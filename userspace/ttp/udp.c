@@ -66,6 +66,7 @@ void ttp_udp_opts_default(struct ttp_udp_opts *o)
 	o->rcvbuf = 4u << 20;
 	o->wscale = 7;
 	o->max_retries = 8;
+	o->ack_every = 1;
 	o->rto_max_us = 2000000;
 	o->idle_timeout_us = 30000000;
 	o->connect_timeout_us = 0;
@@ -212,6 +213,7 @@ static void conn_cfg_from(struct ttp_conn_cfg *cc,
 	cc->rcvbuf = o->rcvbuf;
 	cc->wscale = o->wscale;
 	cc->max_retries = o->max_retries;
+	cc->ack_every = o->ack_every;
 	cc->rto_max_us = o->rto_max_us;
 	cc->time_wait_us = 200000;
 	if (o->trace) {

@@ -20,6 +20,7 @@ struct ttp_udp_opts {
 	uint32_t sndbuf, rcvbuf;
 	int wscale;
 	uint32_t max_retries;
+	uint32_t ack_every;		/* receiver: segments per ACK */
 	uint64_t rto_max_us;
 	uint64_t idle_timeout_us;	/* receiver: sender silent this long */
 	uint64_t connect_timeout_us;	/* receiver: nobody came */

@@ -3,7 +3,7 @@
  * `tcpteach ttp recv|send` (the teaching transport over UDP) and
  * `tcpteach sim` (a whole transfer over the simulated link).
  */
-#include "ttp/ttp_cmd.h"
+#include "cli/ttp_cmd.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,6 +45,8 @@ static const char ttp_usage[] =
 "                  and for recv, else 1452 to fit an Ethernet frame\n"
 "                  inside UDP; at most 65455)\n"
 "  --rwnd BYTES    receive/send buffer (default 4194304)\n"
+"  --ack-every N   recv: one ACK per N in-order segments, the rest after\n"
+"                  40 ms (default 1: the slides' ACK per segment)\n"
 "  --no-wscale     the slides' 16-bit window only (at most 65535 bytes)\n"
 "  --trace CSV     window events as CSV (same columns as the kernel)\n"
 "  --pcap FILE     record every segment as IPv4/TCP (tshark, wireshark)\n"
@@ -54,7 +56,7 @@ static const char ttp_usage[] =
 static const char sim_usage[] =
 "usage: tcpteach sim [--loss R] [--rtt MS] [--rate MBIT] [--drop N,...]\n"
 "                    [--cc tahoe|reno|none] [--mode saw|gbn] [--size BYTES]\n"
-"                    [--seed N] [--trace CSV]\n"
+"                    [--ack-every N] [--seed N] [--trace CSV]\n"
 "\n"
 "One whole transfer through a simulated, deterministic link (same seed,\n"
 "same result), using the same congestion-control core as the kernel\n"
@@ -73,6 +75,8 @@ static const char sim_usage[] =
 "  --mss BYTES     segment payload (default 1460)\n"
 "  --rwnd BYTES    receiver buffer (default 65535, the 16-bit window)\n"
 "  --ssthresh B    initial ssthresh in bytes (default 65536; 0 = none)\n"
+"  --ack-every N   receiver ACKs every N segments, the rest after 40 ms\n"
+"                  (default 1); slow start still doubles per round trip\n"
 "  --seed N        random seed (default 1)\n"
 "  --syn-flood N   also send N spoofed SYNs at the receiver\n"
 "  --trace CSV     window events as CSV ('-' = stdout)\n"
@@ -207,8 +211,20 @@ enum {
 	OPT_PORT = 256, OPT_MODE, OPT_CC, OPT_MSS, OPT_RWND, OPT_NOWS,
 	OPT_TRACE, OPT_PCAP, OPT_TIMEOUT, OPT_LOSS, OPT_RTT, OPT_RATE,
 	OPT_QUEUE, OPT_DROP, OPT_DUP, OPT_REORDER, OPT_CORRUPT, OPT_SIZE,
-	OPT_SEED, OPT_FLOOD, OPT_SSTHRESH, OPT_HELP,
+	OPT_SEED, OPT_FLOOD, OPT_SSTHRESH, OPT_ACK_EVERY, OPT_HELP,
 };
+
+/* --ack-every N: how many in-order segments one ACK may cover. */
+static int parse_ack_every(const char *cmd, const char *arg, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_size(arg, 64, &v) || v < 1)
+		return usage_error(cmd, "bad --ack-every '%s'", arg,
+				   "give --ack-every 1..64 segments");
+	*out = (uint32_t)v;
+	return 0;
+}
 
 /* ---- tcpteach ttp ----------------------------------------------------- */
 
@@ -241,6 +257,7 @@ int ttp_cmd_main(int argc, char **argv)
 		{ "cc", required_argument, NULL, OPT_CC },
 		{ "mss", required_argument, NULL, OPT_MSS },
 		{ "rwnd", required_argument, NULL, OPT_RWND },
+		{ "ack-every", required_argument, NULL, OPT_ACK_EVERY },
 		{ "no-wscale", no_argument, NULL, OPT_NOWS },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "pcap", required_argument, NULL, OPT_PCAP },
@@ -312,6 +329,10 @@ int ttp_cmd_main(int argc, char **argv)
 						   optarg, "give --rwnd "
 						   "1..1073741824 bytes");
 			o.rcvbuf = o.sndbuf = (uint32_t)v;
+			break;
+		case OPT_ACK_EVERY:
+			if (parse_ack_every("ttp", optarg, &o.ack_every))
+				return EXIT_USAGE;
 			break;
 		case OPT_NOWS:
 			o.wscale = -1;
@@ -463,6 +484,7 @@ int sim_cmd_main(int argc, char **argv)
 		{ "mss", required_argument, NULL, OPT_MSS },
 		{ "rwnd", required_argument, NULL, OPT_RWND },
 		{ "ssthresh", required_argument, NULL, OPT_SSTHRESH },
+		{ "ack-every", required_argument, NULL, OPT_ACK_EVERY },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "syn-flood", required_argument, NULL, OPT_FLOOD },
 		{ "trace", required_argument, NULL, OPT_TRACE },
@@ -580,6 +602,11 @@ int sim_cmd_main(int argc, char **argv)
 						   optarg, "give --ssthresh "
 						   "bytes (0 = unlimited)");
 			c.client.ssthresh_bytes = (uint32_t)v;
+			break;
+		case OPT_ACK_EVERY:
+			if (parse_ack_every("sim", optarg,
+					    &c.server.ack_every))
+				return EXIT_USAGE;
 			break;
 		case OPT_SEED:
 			if (parse_size(optarg, UINT64_MAX, &c.seed))
