@@ -32,7 +32,7 @@ static enum ttp_rcv_fin seg(struct ttp_receiver *r, uint32_t off, uint32_t n,
 			    bool fin)
 {
 	return ttp_receiver_input(r, IRS + 1 + off, payload + off, n, fin,
-				  true);
+				  true, 0);
 }
 
 /* How many ACK segments are owed now (each sent one clears one). */
@@ -126,7 +126,7 @@ TEST(probe_is_answered)
 	ASSERT_EQ(0, start(&r, 1000, 1000));
 	seg(&r, 0, 1000, false);
 	acks_owed(&r);
-	ttp_receiver_input(&r, IRS + 1000, NULL, 0, false, true);
+	ttp_receiver_input(&r, IRS + 1000, NULL, 0, false, true, 0);
 	EXPECT_EQ(1, acks_owed(&r));
 	ttp_receiver_destroy(&r);
 }
@@ -157,8 +157,38 @@ TEST(data_after_their_fin_is_only_acked)
 
 	ASSERT_EQ(0, start(&r, 65535, 1000));
 	EXPECT_EQ(TTP_RCV_NO_FIN,
-		  ttp_receiver_input(&r, IRS + 1, payload, 100, false, false));
+		  ttp_receiver_input(&r, IRS + 1, payload, 100, false, false,
+				     0));
 	EXPECT_EQ(0, ttp_receiver_readable(&r));
+	EXPECT_EQ(1, acks_owed(&r));
+	ttp_receiver_destroy(&r);
+}
+
+/* --ack-every 3: one ACK per three segments, a lone one after 40 ms. */
+TEST(ack_every_n_segments_or_after_the_delay)
+{
+	struct ttp_receiver r;
+	int i;
+
+	ASSERT_EQ(0, start(&r, 65535, 1000));
+	ttp_receiver_delay_acks(&r, 3, 40000);
+	for (i = 0; i < 2; i++)
+		ttp_receiver_input(&r, IRS + 1 + 1000 * i, payload, 1000,
+				   false, true, 1000);
+	EXPECT_FALSE(ttp_receiver_ack_owed(&r));	/* two: they wait */
+	EXPECT_EQ(1000 + 40000, ttp_receiver_next_timer(&r));
+	ttp_receiver_input(&r, IRS + 2001, payload, 1000, false, true, 2000);
+	EXPECT_EQ(1, acks_owed(&r));			/* the third */
+	EXPECT_EQ(TTP_NEVER, ttp_receiver_next_timer(&r));
+	ttp_receiver_input(&r, IRS + 3001, payload, 1000, false, true, 5000);
+	EXPECT_FALSE(ttp_receiver_ack_owed(&r));
+	ttp_receiver_on_timer(&r, 5000 + 39999);
+	EXPECT_FALSE(ttp_receiver_ack_owed(&r));	/* not yet */
+	ttp_receiver_on_timer(&r, 5000 + 40000);
+	EXPECT_EQ(1, acks_owed(&r));			/* the delayed one */
+	EXPECT_EQ(IRS + 4001, ttp_receiver_ack(&r));
+	/* a segment past a gap is ACKed at once, whatever N says */
+	ttp_receiver_input(&r, IRS + 5001, payload, 1000, false, true, 6000);
 	EXPECT_EQ(1, acks_owed(&r));
 	ttp_receiver_destroy(&r);
 }

@@ -24,7 +24,16 @@ int ttp_receiver_init(struct ttp_receiver *r, uint32_t cap, uint32_t mss,
 	}
 	r->mss = mss;
 	r->st = st;
+	r->ack_every = 1;
+	r->delack_deadline = TTP_NEVER;
 	return 0;
+}
+
+void ttp_receiver_delay_acks(struct ttp_receiver *r, uint32_t every,
+			     uint64_t delay_us)
+{
+	r->ack_every = every ? every : 1;
+	r->delack_us = delay_us;
 }
 
 void ttp_receiver_destroy(struct ttp_receiver *r)
@@ -112,9 +121,21 @@ static void advance(struct ttp_receiver *r, uint32_t limit)
 	}
 }
 
+/*
+ * An in-order segment arrived: one cumulative ACK per ack_every segments
+ * (the slides' receiver ACKs each one), the rest wait at most delack_us.
+ */
+static void owe_ack(struct ttp_receiver *r, uint64_t now)
+{
+	if (++r->segs_unacked >= r->ack_every)
+		r->ack_pending = true;
+	else if (r->delack_deadline == TTP_NEVER)
+		r->delack_deadline = now + r->delack_us;
+}
+
 /* Payload for us: the acceptability test of RFC 793, then reassembly. */
 static void take_data(struct ttp_receiver *r, uint32_t seq,
-		     const uint8_t *data, uint32_t len)
+		      const uint8_t *data, uint32_t len, uint64_t now)
 {
 	uint32_t end = seq + len, limit, off = 0, start;
 
@@ -156,12 +177,12 @@ static void take_data(struct ttp_receiver *r, uint32_t seq,
 	if (r->rcv_nxt != end)
 		r->ack_now++;	/* a hole was filled: ACK at once */
 	else
-		r->ack_pending = true;
+		owe_ack(r, now);
 }
 
 enum ttp_rcv_fin ttp_receiver_input(struct ttp_receiver *r, uint32_t seq,
 				    const uint8_t *data, uint32_t len,
-				    bool fin, bool data_ok)
+				    bool fin, bool data_ok, uint64_t now)
 {
 	if (fin && !r->fin_seen) {
 		r->fin_seen = true;
@@ -175,7 +196,7 @@ enum ttp_rcv_fin ttp_receiver_input(struct ttp_receiver *r, uint32_t seq,
 		r->ack_now++;		/* after their FIN: just re-ACK */
 		return TTP_RCV_NO_FIN;
 	} else {
-		take_data(r, seq, data, len);
+		take_data(r, seq, data, len, now);
 	}
 	if (r->fin_seen && !r->fin_rcvd && r->fin_seq == r->rcv_nxt) {
 		r->rcv_nxt++;
@@ -241,10 +262,16 @@ size_t ttp_receiver_read(struct ttp_receiver *r, void *p, size_t n)
 		return 0;
 	ttp_stream_get(&r->buf, 0, p, (uint32_t)n);
 	ttp_stream_consume(&r->buf, (uint32_t)n);
-	/* tell the sender about the new space once it is worth it */
+	/*
+	 * Tell the sender about the new space once it may be held back by
+	 * the window it knows: that window is down to half the buffer or
+	 * less, and the new one at least doubles it (as Linux does).  Not
+	 * for every read: the ACKs themselves carry the window.
+	 */
 	adv = ttp_seq_lt(r->rcv_nxt, r->rcv_adv) ? r->rcv_adv - r->rcv_nxt : 0;
 	now_w = ttp_receiver_window(r);
 	if (now_w > adv && adv <= before &&
+	    adv <= ttp_stream_cap(&r->buf) / 2 && now_w >= 2 * adv &&
 	    now_w - adv >= min32(ttp_stream_cap(&r->buf) / 4, r->mss)) {
 		r->ack_pending = true;
 		r->st->window_updates++;
@@ -267,13 +294,32 @@ void ttp_receiver_owe_ack(struct ttp_receiver *r)
 	r->ack_now++;
 }
 
-/* An owed cumulative ACK and the duplicates after it: one segment each. */
+/*
+ * A segment went out: it carries our ACK, so nothing delayed is owed
+ * any more.  An owed cumulative ACK and the duplicates after it: one
+ * segment each.
+ */
 void ttp_receiver_ack_sent(struct ttp_receiver *r)
 {
+	r->segs_unacked = 0;
+	r->delack_deadline = TTP_NEVER;
 	if (r->ack_pending)
 		r->ack_pending = false;
 	else if (r->ack_now)
 		r->ack_now--;
+}
+
+uint64_t ttp_receiver_next_timer(const struct ttp_receiver *r)
+{
+	return r->delack_deadline;
+}
+
+void ttp_receiver_on_timer(struct ttp_receiver *r, uint64_t now)
+{
+	if (now >= r->delack_deadline) {
+		r->delack_deadline = TTP_NEVER;
+		r->ack_pending = true;	/* output sends the delayed ACK */
+	}
 }
 
 bool ttp_receiver_in_window(const struct ttp_receiver *r, uint32_t seq)

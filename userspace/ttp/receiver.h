@@ -30,6 +30,10 @@ struct ttp_receiver {
 	bool fin_rcvd;			/* the FIN reached in order */
 	bool ack_pending;		/* one cumulative ACK owed */
 	unsigned int ack_now;		/* immediate (duplicate) ACKs owed */
+	uint32_t ack_every;		/* in-order segments per ACK */
+	uint64_t delack_us;		/* the rest wait at most this long */
+	uint32_t segs_unacked;		/* in-order segments not yet ACKed */
+	uint64_t delack_deadline;	/* the delayed ACK is due */
 	struct ttp_stats *st;
 };
 
@@ -40,9 +44,16 @@ enum ttp_rcv_fin {
 	TTP_RCV_FIN_AGAIN,		/* a FIN we had: our ACK was lost */
 };
 
-/* @cap bytes of buffer; @mss ours.  0 on success, -1 out of memory. */
+/*
+ * @cap bytes of buffer; @mss ours.  0 on success, -1 out of memory.
+ * It ACKs every in-order segment (the slides' receiver) until told
+ * otherwise.
+ */
 int ttp_receiver_init(struct ttp_receiver *r, uint32_t cap, uint32_t mss,
 		      struct ttp_stats *st);
+/* One ACK per @every in-order segments, the rest after @delay_us. */
+void ttp_receiver_delay_acks(struct ttp_receiver *r, uint32_t every,
+			     uint64_t delay_us);
 void ttp_receiver_destroy(struct ttp_receiver *r);
 
 /*
@@ -58,7 +69,11 @@ void ttp_receiver_start(struct ttp_receiver *r, uint32_t irs, int wscale);
  */
 enum ttp_rcv_fin ttp_receiver_input(struct ttp_receiver *r, uint32_t seq,
 				    const uint8_t *data, uint32_t len,
-				    bool fin, bool data_ok);
+				    bool fin, bool data_ok, uint64_t now);
+
+/* The delayed ACK's timer: when it is due (TTP_NEVER), and its run. */
+uint64_t ttp_receiver_next_timer(const struct ttp_receiver *r);
+void ttp_receiver_on_timer(struct ttp_receiver *r, uint64_t now);
 
 /* The window we would advertise now (bytes). */
 uint32_t ttp_receiver_window(const struct ttp_receiver *r);
