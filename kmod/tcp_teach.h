@@ -11,6 +11,7 @@
 #include <linux/wait.h>
 #include <linux/rcupdate.h>
 #include <net/tcp.h>
+#include "tcp_teach_compat.h"
 #include "teach_cc.h"
 
 /* Per-socket state, kept in icsk_ca_priv. */

@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "tcp_teach.h"
 
@@ -396,7 +397,7 @@ static ssize_t teach_events_read(struct file *file, char __user *buf,
 		size_t n;
 
 		if (r->off < r->len) {
-			n = min(count - copied, r->len - r->off);
+			n = min_t(size_t, count - copied, r->len - r->off);
 			if (copy_to_user(buf + copied, r->line + r->off, n)) {
 				copied = copied ? copied : -EFAULT;
 				break;
@@ -443,7 +444,6 @@ static const struct proc_ops teach_events_ops = {
 	.proc_read	= teach_events_read,
 	.proc_poll	= teach_events_poll,
 	.proc_release	= teach_events_release,
-	.proc_lseek	= no_llseek,
 };
 
 /* ---- /proc/net/tcp_teach_stats -------------------------------------------- */
