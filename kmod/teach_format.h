@@ -20,13 +20,19 @@
 	"mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks " \
 	"fast_retransmits timeouts undos"
 
-/* The shared CSV trace (kernel and teaching transport alike). */
-#define TEACH_FMT_TRACE_COLUMNS \
+/*
+ * The shared CSV trace (kernel and teaching transport alike).  prior_cwnd
+ * is the window before the last cut (what an undo restores), so readers
+ * need not guess it; traces recorded before it existed end at srtt_us.
+ */
+#define TEACH_FMT_TRACE_BASE_COLUMNS \
 	"time_us,flow,algo,event,phase,cwnd,ssthresh,snd_cwnd,inflight," \
 	"rwnd,mss,srtt_us"
+#define TEACH_FMT_TRACE_COLUMNS TEACH_FMT_TRACE_BASE_COLUMNS ",prior_cwnd"
 
 /*
- * /proc/net/tcp_teach_events: the trace columns, space-separated (time_us
+ * /proc/net/tcp_teach_events: a header line before the first event, then
+ * one line per event: the trace columns space-separated (time_us
  * absolute), then these.
  */
 #define TEACH_FMT_EVENT_EXTRA_COLUMNS "local remote"

@@ -183,7 +183,7 @@ struct plot_opts {
 int plot_files(const char *const *files, int nfiles, const char *out,
 	       const struct plot_opts *o);
 
-/* ---- the teaching transport's entry points (issue 5) ---- */
+/* ---- the teaching transport's entry points (cli_ttp.c) ---- */
 int cmd_ttp(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 
