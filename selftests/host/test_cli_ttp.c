@@ -99,4 +99,12 @@ TEST_F(ttp, syn_flood_shows_the_half_open_table_and_cookies)
 	EXPECT_EQ(NULL, strstr(self->o->out, "syn flood"));
 }
 
+TEST_F(ttp, recv_timeout_without_a_sender)
+{
+	/* used to wait forever; the harness' own timeout would fail it */
+	EXPECT_EQ(1, CLI(self->o, "ttp", "recv", "--port", "0", "--timeout",
+			 "1", "-o", "/dev/null"));
+	EXPECT_NE(NULL, strstr(self->o->err, "no sender came")) TH_LOG("%s", self->o->err);
+}
+
 TEST_HARNESS_MAIN

@@ -51,7 +51,8 @@ static const char ttp_usage[] =
 "  --no-wscale     the slides' 16-bit window only (at most 65535 bytes)\n"
 "  --trace CSV     window events as CSV (same columns as the kernel)\n"
 "  --pcap FILE     record every segment as IPv4/TCP (tshark, wireshark)\n"
-"  --timeout S     recv: give up when the sender is silent S seconds\n"
+"  --timeout S     recv: give up when no sender came, or it went silent,\n"
+"                  for S seconds (default: wait for a sender; 30 s silent)\n"
 "  -q, --quiet     no summary\n";
 
 static const char sim_usage[] =
@@ -354,7 +355,8 @@ int ttp_cmd_main(int argc, char **argv)
 				return usage_error("ttp", "bad timeout '%s'",
 						   optarg, "give --timeout "
 						   "1..86400 seconds");
-			o.idle_timeout_us = v * 1000000;
+			/* silent before the first segment counts too */
+			o.idle_timeout_us = o.connect_timeout_us = v * 1000000;
 			break;
 		case 'q':
 			o.quiet = 1;
