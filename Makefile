@@ -214,10 +214,10 @@ bench: all
 		$(if $(filter-out 0,$(BENCH_QUICK)),--quick) $(BENCH_ARGS)
 
 # --- teaching transport ---
-# libFuzzer targets for the segment parser and the connection state
-# machine; `make fuzz` builds them and runs each briefly on a copy of the
-# seed corpus (FUZZ_RUNS=... to run longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600
-# runs each for ten minutes).
+# libFuzzer targets for the segment parser, the connection state machine
+# and the IPv4 packet parser (for a TUN link); `make fuzz` builds them and
+# runs each briefly on a copy of the seed corpus (FUZZ_RUNS=... to run
+# longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600 runs each for ten minutes).
 FUZZ_CC ?= clang
 FUZZ_RUNS ?= 20000
 FUZZ_SECONDS ?= 0
@@ -226,14 +226,14 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
 	userspace/lib/num.c userspace/ttp/segment.c userspace/ttp/stream.c \
 	userspace/ttp/rtt.c userspace/ttp/receiver.c userspace/ttp/sender.c \
-	userspace/ttp/conn.c userspace/ttp/listener.c
+	userspace/ttp/conn.c userspace/ttp/listener.c userspace/ttp/ipv4.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB)
 
-fuzz: $(B)/fuzz/fuzz_segment $(B)/fuzz/fuzz_conn
-	@for t in segment conn; do \
+fuzz: $(B)/fuzz/fuzz_segment $(B)/fuzz/fuzz_conn $(B)/fuzz/fuzz_ipv4
+	@for t in segment conn ipv4; do \
 		rm -rf $(B)/fuzz/corpus_$$t && \
 		cp -r selftests/fuzz/corpus_$$t $(B)/fuzz/corpus_$$t && \
 		$(B)/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) \
