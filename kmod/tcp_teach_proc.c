@@ -173,6 +173,8 @@ static void teach_show_sock(struct seq_file *seq, struct sock *sk)
 	teach_put_u64(&l, ' ', cc->fast_retransmits);
 	teach_put_u64(&l, ' ', cc->timeouts);
 	teach_put_u64(&l, ' ', cc->undos);
+	teach_put_char(&l, ' ');
+	teach_put_str(&l, teach_recovery_name(ca->recovery));
 	teach_put_char(&l, '\n');
 	seq_write(seq, l.buf, l.len);
 }

@@ -14,11 +14,15 @@
 /* An unlimited ssthresh in every text format (JSON says null). */
 #define TEACH_FMT_INF "inf"
 
-/* /proc/net/tcp_teach: this header line, then one line per socket. */
+/*
+ * /proc/net/tcp_teach: this header line, then one line per socket.
+ * recovery: what began the last fast retransmit (dupacks, dupthresh,
+ * rack; "-" before any).
+ */
 #define TEACH_FMT_SOCK_COLUMNS \
 	"local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh " \
 	"mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks " \
-	"fast_retransmits timeouts undos"
+	"fast_retransmits timeouts undos recovery"
 
 /*
  * The shared CSV trace (kernel and teaching transport alike).  prior_cwnd

@@ -141,6 +141,7 @@ TEST(socket_columns_are_the_format_header)
 	EXPECT_STREQ("ssthresh", sock_field_name(SF_SSTHRESH));
 	EXPECT_STREQ("srtt_us", sock_field_name(SF_SRTT_US));
 	EXPECT_STREQ("undos", sock_field_name(SF_UNDOS));
+	EXPECT_STREQ("recovery", sock_field_name(SF_RECOVERY));
 	/* the fixture's header is the format's */
 	EXPECT_EQ(3, teach_sock_read(DATA "/tcp_teach", &s, err, sizeof(err)))
 		TH_LOG("%s", err);
@@ -266,7 +267,7 @@ TEST(show_rejects_a_bad_table)
 	snprintf(path, sizeof(path), "%s/tcp_teach", dir);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
-	fputs("local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos\n"
+	fputs(TEACH_FMT_SOCK_COLUMNS "\n"
 	      "10.0.0.1:1 10.0.0.2:2 1 teach_reno slow_start open 1 1 2\n", f);
 	fclose(f);
 	setenv("TCPTEACH_PROC_DIR", dir, 1);
