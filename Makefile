@@ -206,7 +206,8 @@ FUZZ_SECONDS ?= 0
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
-	userspace/lib/num.c userspace/ttp/segment.c \
+	userspace/lib/num.c userspace/ttp/segment.c userspace/ttp/stream.c \
+	userspace/ttp/rtt.c userspace/ttp/receiver.c userspace/ttp/sender.c \
 	userspace/ttp/conn.c userspace/ttp/listener.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h

@@ -16,14 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check(const struct ttp_conn *c)
 {
-	if (c->state == TTP_CLOSED || c->state == TTP_SYN_SENT ||
-	    c->state == TTP_SYN_RCVD)
-		return;
-	if (!ttp_seq_le(c->snd_una, c->snd_nxt) ||
-	    !ttp_seq_le(c->snd_nxt, c->snd_max) ||
-	    c->sb_len > c->sb_cap ||
-	    (uint32_t)(c->rcv_nxt - c->rb_seq) > c->rb_cap + 1 ||
-	    c->rb_head >= c->rb_cap || c->sb_head >= c->sb_cap)
+	if (!ttp_conn_consistent(c))
 		abort();
 }
 

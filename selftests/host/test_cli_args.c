@@ -136,6 +136,26 @@ TEST(list_reads_this_namespace)
 	free(o);
 }
 
+TEST(netns_not_found_is_named)
+{
+	static const char *const cmds[] = { "show", "watch", "trace", "use" };
+	struct cli_out *o = malloc(sizeof(*o));
+	size_t i;
+
+	ASSERT_NE(NULL, o);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		int use = strcmp(cmds[i], "use") == 0;
+
+		EXPECT_EQ(1, CLI(o, cmds[i], use ? "reno" : "--netns",
+				 use ? "--netns" : "tt-no-such-ns",
+				 use ? "tt-no-such-ns" : NULL));
+		EXPECT_NE(NULL, strstr(o->err, "network namespace 'tt-no-such-ns' not found"))
+			TH_LOG("%s: %s", cmds[i], o->err);
+		EXPECT_NE(NULL, strstr(o->err, "ip netns list"));
+	}
+	free(o);
+}
+
 TEST(run_without_the_shim_says_how_to_build_it)
 {
 	struct cli_out *o = malloc(sizeof(*o));

@@ -14,6 +14,7 @@
 
 #define A_ADDR 0x0a000001
 #define B_ADDR 0x0a000002
+#define ISN_A 100	/* the client's initial sequence number */
 #define MAXSEG 80
 
 struct wire {
@@ -36,9 +37,10 @@ static void log_event(void *ctx, const struct trace_row *r)
 		l->row[l->n++] = *r;
 }
 
-static struct ttp_conn *mk(uint32_t laddr, uint32_t raddr, uint16_t lport,
-			   uint16_t rport, uint32_t isn, uint32_t mss,
-			   uint32_t rcvbuf, struct evlog *ev)
+static struct ttp_conn_cfg cfg_for(uint32_t laddr, uint32_t raddr,
+				   uint16_t lport, uint16_t rport, uint32_t isn,
+				   uint32_t mss, uint32_t rcvbuf,
+				   struct evlog *ev)
 {
 	struct ttp_conn_cfg c;
 
@@ -54,10 +56,34 @@ static struct ttp_conn *mk(uint32_t laddr, uint32_t raddr, uint16_t lport,
 		c.on_event = log_event;
 		c.event_ctx = ev;
 	}
+	return c;
+}
+
+static struct ttp_conn *mk(uint32_t laddr, uint32_t raddr, uint16_t lport,
+			   uint16_t rport, uint32_t isn, uint32_t mss,
+			   uint32_t rcvbuf, struct evlog *ev)
+{
+	struct ttp_conn_cfg c = cfg_for(laddr, raddr, lport, rport, isn, mss,
+					rcvbuf, ev);
+
 	return ttp_conn_new(&c);
 }
 
-/* Everything @c wants to send now, decoded (from its own point of view). */
+/* The client of most tests, with its initial window in segments. */
+static struct ttp_conn *mk_client(uint32_t mss, uint32_t initial_cwnd,
+				  struct evlog *ev)
+{
+	struct ttp_conn_cfg c = cfg_for(A_ADDR, B_ADDR, 1000, 80, ISN_A, mss,
+					65535, ev);
+
+	c.initial_cwnd = initial_cwnd;
+	return ttp_conn_new(&c);
+}
+
+/*
+ * Everything @c wants to send now, decoded.  The pseudo-header's sum is
+ * the same whichever way round the two addresses are.
+ */
 static int drain(struct ttp_conn *c, uint64_t now, struct wire *w)
 {
 	int k = 0;
@@ -66,8 +92,8 @@ static int drain(struct ttp_conn *c, uint64_t now, struct wire *w)
 	w->n = 0;
 	while (w->n < MAXSEG &&
 	       (n = ttp_conn_output(c, now, w->raw[w->n], 2048))) {
-		if (ttp_seg_decode(w->raw[w->n], n, c->cfg.laddr,
-				   c->cfg.raddr, &w->seg[w->n]))
+		if (ttp_seg_decode(w->raw[w->n], n, A_ADDR, B_ADDR,
+				   &w->seg[w->n]))
 			return -1;
 		w->len[w->n] = n;
 		w->n++;
@@ -180,7 +206,7 @@ TEST(bad_segments_are_counted_and_dropped)
 	struct wire w;
 
 	connect_pair(a, b, 500);
-	ASSERT_EQ(TTP_ESTABLISHED, b->state);
+	ASSERT_EQ(TTP_ESTABLISHED, ttp_conn_state(b));
 	ttp_conn_write(a, "hello", 5);
 	drain(a, 0, &w);
 	ASSERT_EQ(1, w.n);
@@ -188,9 +214,9 @@ TEST(bad_segments_are_counted_and_dropped)
 	deliver(b, &w, 0, 0);
 	w.raw[0][w.len[0] - 1] ^= 0x40;
 	ttp_conn_input(b, w.raw[0], 10, 0);	/* truncated */
-	EXPECT_EQ(1, b->st.bad_segs[TTP_SEG_BAD_CHECKSUM]);
-	EXPECT_EQ(1, b->st.bad_segs[TTP_SEG_TRUNCATED]);
-	EXPECT_EQ(2, b->st.dropped);
+	EXPECT_EQ(1, ttp_conn_stats(b)->bad_segs[TTP_SEG_BAD_CHECKSUM]);
+	EXPECT_EQ(1, ttp_conn_stats(b)->bad_segs[TTP_SEG_TRUNCATED]);
+	EXPECT_EQ(2, ttp_conn_stats(b)->dropped);
 	EXPECT_EQ(0, ttp_conn_readable(b));
 	deliver(b, &w, 0, 0);			/* the good copy */
 	EXPECT_EQ(5, ttp_conn_readable(b));
@@ -222,14 +248,14 @@ TEST(slides_handshake_and_data_example)
 	EXPECT_EQ(500, w.seg[0].seq);
 	EXPECT_EQ(101, w.seg[0].ack);
 	deliver_all(a, &w, 1000);
-	EXPECT_EQ(TTP_ESTABLISHED, a->state);
+	EXPECT_EQ(TTP_ESTABLISHED, ttp_conn_state(a));
 	drain(a, 1000, &w);
 	ASSERT_EQ(1, w.n);
 	EXPECT_EQ(TTP_ACK, w.seg[0].flags);
 	EXPECT_EQ(101, w.seg[0].seq);
 	EXPECT_EQ(501, w.seg[0].ack);
 	deliver_all(b, &w, 1000);
-	EXPECT_EQ(TTP_ESTABLISHED, b->state);
+	EXPECT_EQ(TTP_ESTABLISHED, ttp_conn_state(b));
 
 	ASSERT_EQ(1000, ttp_conn_write(a, data, 1000));
 	drain(a, 2000, &w);
@@ -261,17 +287,16 @@ TEST(slides_handshake_and_data_example)
 /* 5000 bytes, MSS 1460: segments at 0, 1460, 2920 and 4380. */
 TEST(segmentation_by_mss)
 {
-	struct ttp_conn *a = mk(A_ADDR, B_ADDR, 1000, 80, 100, 1460, 65535,
-				NULL);
+	struct ttp_conn *a = mk_client(1460, 10, NULL);
 	struct ttp_conn *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1460, 65535,
 				NULL);
 	static const uint32_t at[] = { 0, 1460, 2920, 4380 };
 	static const uint32_t len[] = { 1460, 1460, 1460, 620 };
 	uint8_t data[5000] = { 0 };
-	struct wire w;
-	int i;
+	struct wire w, acks;
+	uint64_t t;
+	int i, k = 0, round;
 
-	a->cfg.initial_cwnd = 10;
 	connect_pair(a, b, 500);
 	ASSERT_EQ(5000, ttp_conn_write(a, data, 5000));
 	drain(a, 0, &w);
@@ -280,28 +305,38 @@ TEST(segmentation_by_mss)
 	ttp_conn_close(a);	/* now it is the end of the data */
 	drain(a, 0, &w);
 	ASSERT_EQ(2, w.n);
-	EXPECT_EQ(a->iss + 1 + 4380, w.seg[0].seq);
+	EXPECT_EQ(ISN_A + 1 + 4380, w.seg[0].seq);
 	EXPECT_EQ(620, w.seg[0].len);
 	EXPECT_EQ(TTP_FIN | TTP_ACK, w.seg[1].flags);
 	EXPECT_EQ(0, w.seg[1].len);	/* FIN carries no payload */
-	/* all four again after a timeout, from the first unacknowledged */
-	a->cc.cwnd = 10;
-	ttp_conn_on_timer(a, ttp_conn_next_timer(a));
-	a->cc.cwnd = 10;
-	drain(a, ttp_conn_next_timer(a), &w);
-	ASSERT_GE(w.n, 4);
-	for (i = 0; i < 4; i++) {
-		EXPECT_EQ(a->iss + 1 + at[i], w.seg[i].seq);
-		EXPECT_EQ(len[i], w.seg[i].len);
+	/* all lost: after the timeout the same four segments again, from
+	 * the first unacknowledged, as the growing window lets them out */
+	t = ttp_conn_next_timer(a);
+	ttp_conn_on_timer(a, t);
+	for (round = 0; round < 10 && k < 4; round++) {
+		drain(a, t, &w);
+		for (i = 0; i < w.n; i++) {
+			if (!w.seg[i].len)
+				continue;
+			ASSERT_LT(k, 4);
+			EXPECT_EQ(ISN_A + 1 + at[k], w.seg[i].seq);
+			EXPECT_EQ(len[k], w.seg[i].len);
+			k++;
+		}
+		deliver_all(b, &w, t);
+		drain(b, t, &acks);
+		deliver_all(a, &acks, t);
 	}
+	EXPECT_EQ(4, k);
+	EXPECT_EQ(1, ttp_conn_stats(a)->timeouts);
+	EXPECT_EQ(5, ttp_conn_stats(a)->retransmits);	/* 4 and the FIN */
 	ttp_conn_free(a);
 	ttp_conn_free(b);
 }
 
 TEST(receiver_reorders_and_discards_duplicates)
 {
-	struct ttp_conn *a = mk(A_ADDR, B_ADDR, 1000, 80, 100, 1000, 65535,
-				NULL);
+	struct ttp_conn *a = mk_client(1000, 4, NULL);
 	struct ttp_conn *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 65535,
 				NULL);
 	uint8_t data[4000], got[4000];
@@ -310,7 +345,6 @@ TEST(receiver_reorders_and_discards_duplicates)
 
 	for (i = 0; i < 4000; i++)
 		data[i] = (uint8_t)(i * 7);
-	a->cfg.initial_cwnd = 4;
 	connect_pair(a, b, 500);
 	ttp_conn_write(a, data, 4000);
 	drain(a, 0, &w);
@@ -322,18 +356,18 @@ TEST(receiver_reorders_and_discards_duplicates)
 	drain(b, 0, &acks);		/* one ACK per early segment */
 	ASSERT_EQ(3, acks.n);
 	for (i = 0; i < 3; i++)
-		EXPECT_EQ(b->irs + 1, acks.seg[i].ack);
+		EXPECT_EQ(ISN_A + 1, acks.seg[i].ack);
 	deliver(b, &w, 0, 0);
 	EXPECT_EQ(2000, ttp_conn_readable(b));
 	deliver(b, &w, 2, 0);
 	EXPECT_EQ(4000, ttp_conn_readable(b));
 	deliver(b, &w, 2, 0);		/* an old duplicate */
 	EXPECT_EQ(4000, ttp_conn_readable(b));
-	EXPECT_EQ(2, b->st.dup_segs_in);
-	EXPECT_EQ(2, b->st.ooo_segs_in);
+	EXPECT_EQ(2, ttp_conn_stats(b)->dup_segs_in);
+	EXPECT_EQ(2, ttp_conn_stats(b)->ooo_segs_in);
 	drain(b, 0, &acks);
 	ASSERT_GE(acks.n, 1);
-	EXPECT_EQ(b->irs + 1 + 4000, acks.seg[acks.n - 1].ack); /* cumulative */
+	EXPECT_EQ(ISN_A + 1 + 4000, acks.seg[acks.n - 1].ack); /* cumulative */
 	ASSERT_EQ(4000, ttp_conn_read(b, got, sizeof(got), 0));
 	EXPECT_EQ(0, memcmp(got, data, 4000));
 	ttp_conn_free(a);
@@ -342,47 +376,57 @@ TEST(receiver_reorders_and_discards_duplicates)
 
 TEST(rto_estimate_backoff_and_give_up)
 {
-	struct ttp_conn *a = mk(A_ADDR, B_ADDR, 1000, 80, 100, 1000, 65535,
-				NULL);
-	struct ttp_conn *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 65535,
-				NULL);
+	struct ttp_conn_cfg ac = cfg_for(A_ADDR, B_ADDR, 1000, 80, ISN_A,
+					 1000, 65535, NULL);
+	struct ttp_conn *a, *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 65535,
+				    NULL);
+	const struct ttp_rtt *rtt;
 	struct wire w, acks;
 	uint64_t t, t1, t2;
 
-	a->cfg.max_retries = 3;
-	connect_pair(a, b, 500);
-	/* the scripted handshake took no time: forget that sample */
-	a->have_rtt = 0;
-	ttp_conn_write(a, "abc", 3);
+	ac.max_retries = 3;
+	a = ttp_conn_new(&ac);
+	rtt = ttp_conn_rtt(a);
+	ttp_conn_connect(a, 0);
 	drain(a, 0, &w);
+	accept_from(b, &w, 500);
+	drain(b, 0, &w);
+	deliver_all(a, &w, 100000);	/* the SYN-ACK after 100 ms */
+	EXPECT_EQ(100000, ttp_rtt_srtt(rtt));	/* the first sample */
+	EXPECT_EQ(50000, ttp_rtt_rttvar(rtt));
+	EXPECT_EQ(300000, ttp_rtt_rto(rtt));	/* srtt + 4 rttvar */
+	EXPECT_EQ(TTP_NEVER, ttp_conn_next_timer(a));	/* nothing in flight */
+	drain(a, 100000, &w);
 	deliver_all(b, &w, 100000);
-	drain(b, 100000, &acks);
-	deliver_all(a, &acks, 100000);	/* RTT sample: 100 ms */
-	EXPECT_EQ(100000, a->srtt);
-	EXPECT_EQ(50000, a->rttvar);
-	EXPECT_EQ(300000, a->rto);	/* srtt + 4 rttvar (RFC 6298) */
-	EXPECT_EQ(TTP_NEVER, a->rtx_deadline);
+	ttp_conn_write(a, "abc", 3);
+	drain(a, 100000, &w);
+	deliver_all(b, &w, 150000);
+	drain(b, 150000, &acks);
+	deliver_all(a, &acks, 200000);	/* again 100 ms (RFC 6298) */
+	EXPECT_EQ(100000, ttp_rtt_srtt(rtt));
+	EXPECT_EQ(37500, ttp_rtt_rttvar(rtt));	/* 3/4 * 50000 + 1/4 * 0 */
+	EXPECT_EQ(250000, ttp_rtt_rto(rtt));
 	ttp_conn_write(a, "def", 3);
-	drain(a, 200000, &w);
+	drain(a, 300000, &w);
 	ASSERT_EQ(1, w.n);
 	t = ttp_conn_next_timer(a);
-	EXPECT_EQ(200000 + 300000, t);
+	EXPECT_EQ(300000 + 250000, t);
 	ttp_conn_on_timer(a, t);	/* lost: timeout, same segment again */
 	drain(a, t, &w);
 	ASSERT_EQ(1, w.n);
-	EXPECT_EQ(a->iss + 4, w.seg[0].seq);
+	EXPECT_EQ(ISN_A + 4, w.seg[0].seq);
 	t1 = ttp_conn_next_timer(a);
-	EXPECT_EQ(t + 600000, t1);	/* backoff: doubled */
+	EXPECT_EQ(t + 500000, t1);	/* backoff: doubled */
 	ttp_conn_on_timer(a, t1);
 	drain(a, t1, &w);
 	t2 = ttp_conn_next_timer(a);
-	EXPECT_EQ(t1 + 1200000, t2);
+	EXPECT_EQ(t1 + 1000000, t2);
 	ttp_conn_on_timer(a, t2);
 	drain(a, t2, &w);
 	ttp_conn_on_timer(a, ttp_conn_next_timer(a));	/* 4th: give up */
-	EXPECT_EQ(TTP_CLOSED, a->state);
-	EXPECT_EQ(TTP_ERR_TIMEOUT, a->error);
-	EXPECT_EQ(3, a->st.timeouts);
+	EXPECT_EQ(TTP_CLOSED, ttp_conn_state(a));
+	EXPECT_EQ(TTP_ERR_TIMEOUT, ttp_conn_error(a));
+	EXPECT_EQ(3, ttp_conn_stats(a)->timeouts);
 	drain(a, t2, &w);
 	ASSERT_EQ(1, w.n);
 	EXPECT_TRUE(w.seg[0].flags & TTP_RST);	/* the peer is told */
@@ -390,49 +434,65 @@ TEST(rto_estimate_backoff_and_give_up)
 	ttp_conn_free(b);
 }
 
-TEST(go_back_n_and_stop_and_wait)
+TEST(go_back_n_after_a_timeout)
 {
-	struct ttp_conn *a = mk(A_ADDR, B_ADDR, 1000, 80, 100, 1000, 65535,
-				NULL);
+	struct ttp_conn *a = mk_client(1000, 4, NULL);
 	struct ttp_conn *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 65535,
 				NULL);
 	uint8_t data[8000] = { 0 };
 	struct wire w, acks;
 	uint64_t t;
 
-	a->cfg.initial_cwnd = 4;
 	connect_pair(a, b, 500);
 	ttp_conn_write(a, data, 8000);
 	drain(a, 0, &w);
 	ASSERT_EQ(4, w.n);		/* a window of 4 segments */
 	t = ttp_conn_next_timer(a);
 	ttp_conn_on_timer(a, t);	/* all 4 lost */
-	EXPECT_EQ(1, a->cc.cwnd);
-	EXPECT_EQ(2, a->cc.ssthresh);
+	EXPECT_EQ(1, ttp_conn_cc(a)->cwnd);
+	EXPECT_EQ(2, ttp_conn_cc(a)->ssthresh);
 	drain(a, t, &w);
 	ASSERT_EQ(1, w.n);		/* cwnd 1, from the first unacked */
-	EXPECT_EQ(a->iss + 1, w.seg[0].seq);
+	EXPECT_EQ(ISN_A + 1, w.seg[0].seq);
 	deliver_all(b, &w, t);
 	drain(b, t, &acks);
 	deliver_all(a, &acks, t);
 	drain(a, t, &w);
 	ASSERT_EQ(2, w.n);		/* slow start: 2 */
-	EXPECT_EQ(a->iss + 1001, w.seg[0].seq);
+	EXPECT_EQ(ISN_A + 1001, w.seg[0].seq);
+	ttp_conn_free(a);
+	ttp_conn_free(b);
+}
 
-	/* stop-and-wait: one segment, whatever cwnd says */
-	a->cfg.mode = TTP_MODE_SAW;
-	a->cc.cwnd = 10;
-	deliver_all(b, &w, t);
-	drain(b, t, &acks);
-	deliver_all(a, &acks, t);
-	drain(a, t, &w);
-	ASSERT_EQ(1, w.n);
-	deliver_all(b, &w, t);
-	drain(b, t, &acks);
-	deliver_all(a, &acks, t);
-	drain(a, t, &w);
-	ASSERT_EQ(1, w.n);
-	EXPECT_EQ(a->iss + 1 + 4000, w.seg[0].seq);
+/* Stop-and-wait: one segment in flight, whatever cwnd says. */
+TEST(stop_and_wait_one_segment_at_a_time)
+{
+	struct ttp_conn_cfg ac = cfg_for(A_ADDR, B_ADDR, 1000, 80, ISN_A,
+					 1000, 65535, NULL);
+	struct ttp_conn *a, *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 65535,
+				    NULL);
+	uint8_t data[8000] = { 0 };
+	struct wire w, acks, none;
+	int k;
+
+	ac.mode = TTP_MODE_SAW;
+	ac.initial_cwnd = 10;
+	a = ttp_conn_new(&ac);
+	connect_pair(a, b, 500);
+	ttp_conn_write(a, data, 8000);
+	for (k = 0; k < 5; k++) {
+		drain(a, 0, &w);
+		ASSERT_EQ(1, w.n);
+		EXPECT_EQ(ISN_A + 1 + 1000 * k, w.seg[0].seq);
+		EXPECT_EQ(1000, w.seg[0].len);
+		drain(a, 0, &none);
+		EXPECT_EQ(0, none.n);	/* waits for the ACK */
+		deliver_all(b, &w, 0);
+		drain(b, 0, &acks);
+		deliver_all(a, &acks, 0);
+	}
+	EXPECT_GT(ttp_conn_cc(a)->cwnd, 10);	/* the window says more */
+	EXPECT_EQ(1, ttp_conn_snd_cwnd(a));
 	ttp_conn_free(a);
 	ttp_conn_free(b);
 }
@@ -440,15 +500,13 @@ TEST(go_back_n_and_stop_and_wait)
 TEST(fast_retransmit_after_three_dupacks)
 {
 	struct evlog ev = { 0 };
-	struct ttp_conn *a = mk(A_ADDR, B_ADDR, 1000, 80, 100, 1000, 65535,
-				&ev);
+	struct ttp_conn *a = mk_client(1000, 8, &ev);
 	struct ttp_conn *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 65535,
 				NULL);
 	uint8_t data[8000] = { 0 };
 	struct wire w, acks;
 	int i, fr = -1;
 
-	a->cfg.initial_cwnd = 8;
 	connect_pair(a, b, 500);
 	ttp_conn_write(a, data, 8000);
 	drain(a, 0, &w);
@@ -466,9 +524,9 @@ TEST(fast_retransmit_after_three_dupacks)
 	deliver(a, &acks, 3, 2000);	/* the third */
 	drain(a, 2000, &w);
 	ASSERT_EQ(1, w.n);		/* at once, no timeout */
-	EXPECT_EQ(a->iss + 1001, w.seg[0].seq);
-	EXPECT_EQ(1, a->st.fast_retransmits);
-	EXPECT_EQ(0, a->st.timeouts);
+	EXPECT_EQ(ISN_A + 1001, w.seg[0].seq);
+	EXPECT_EQ(1, ttp_conn_stats(a)->fast_retransmits);
+	EXPECT_EQ(0, ttp_conn_stats(a)->timeouts);
 	for (i = 0; i < ev.n; i++)
 		if (ev.row[i].event == TEACH_EV_FAST_RETRANSMIT)
 			fr = i;
@@ -479,11 +537,11 @@ TEST(fast_retransmit_after_three_dupacks)
 	deliver_all(b, &w, 3000);
 	drain(b, 3000, &acks);
 	ASSERT_EQ(1, acks.n);
-	EXPECT_EQ(b->irs + 1 + 8000, acks.seg[0].ack);	/* the hole filled */
+	EXPECT_EQ(ISN_A + 1 + 8000, acks.seg[0].ack);	/* the hole filled */
 	deliver_all(a, &acks, 4000);
 	EXPECT_EQ(TEACH_EV_CONG_AVOID == ev.row[ev.n - 1].event ||
 		  TEACH_EV_RECOVERY_EXIT == ev.row[ev.n - 1].event, 1);
-	EXPECT_NE(TEACH_FAST_RECOVERY, a->cc.phase);
+	EXPECT_NE(TEACH_FAST_RECOVERY, ttp_conn_cc(a)->phase);
 	ttp_conn_free(a);
 	ttp_conn_free(b);
 }
@@ -491,8 +549,7 @@ TEST(fast_retransmit_after_three_dupacks)
 /* "If the receive window has no free capacity, the sender is blocked" */
 TEST(zero_window_blocks_then_resumes)
 {
-	struct ttp_conn *a = mk(A_ADDR, B_ADDR, 1000, 80, 100, 1000, 65535,
-				NULL);
+	struct ttp_conn *a = mk_client(1000, 10, NULL);
 	struct ttp_conn *b = mk(B_ADDR, A_ADDR, 80, 1000, 0, 1000, 4000,
 				NULL);
 	uint8_t data[10000] = { 0 }, sink[10000];
@@ -500,16 +557,15 @@ TEST(zero_window_blocks_then_resumes)
 	uint64_t t = 0;
 	int i;
 
-	a->cfg.initial_cwnd = 10;
 	connect_pair(a, b, 500);
-	EXPECT_EQ(4000, a->snd_wnd);
+	EXPECT_EQ(4000, ttp_conn_snd_wnd(a));
 	ttp_conn_write(a, data, 10000);
 	drain(a, t, &w);
 	ASSERT_EQ(4, w.n);		/* the receive window: 4000 bytes */
 	deliver_all(b, &w, t);
 	drain(b, t, &acks);
 	deliver_all(a, &acks, t);
-	EXPECT_EQ(0, a->snd_wnd);	/* the application read nothing */
+	EXPECT_EQ(0, ttp_conn_snd_wnd(a));	/* the application read nothing */
 	drain(a, t, &w);
 	EXPECT_EQ(0, w.n);		/* blocked */
 	for (i = 0; i < 3; i++) {	/* persist probes, answered */
@@ -525,8 +581,8 @@ TEST(zero_window_blocks_then_resumes)
 		EXPECT_EQ(0, acks.seg[0].wnd);
 		deliver_all(a, &acks, t);
 	}
-	EXPECT_EQ(3, a->st.probes);
-	EXPECT_EQ(TTP_ESTABLISHED, a->state);	/* answered: no give-up */
+	EXPECT_EQ(3, ttp_conn_stats(a)->probes);
+	EXPECT_EQ(TTP_ESTABLISHED, ttp_conn_state(a));	/* answered: no give-up */
 	/* SWS: 500 bytes free is < min(25% of 4000, MSS): no update */
 	ASSERT_EQ(500, ttp_conn_read(b, sink, 500, t));
 	drain(b, t, &acks);
@@ -538,7 +594,7 @@ TEST(zero_window_blocks_then_resumes)
 	deliver_all(a, &acks, t);
 	drain(a, t, &w);
 	ASSERT_EQ(1, w.n);		/* resumes */
-	EXPECT_EQ(a->iss + 1 + 4000, w.seg[0].seq);
+	EXPECT_EQ(ISN_A + 1 + 4000, w.seg[0].seq);
 	EXPECT_EQ(1000, w.seg[0].len);
 	ttp_conn_free(a);
 	ttp_conn_free(b);
@@ -558,31 +614,31 @@ TEST(fin_four_steps)
 	drain(a, 0, &w);		/* 1: FIN */
 	ASSERT_EQ(1, w.n);
 	EXPECT_EQ(TTP_FIN | TTP_ACK, w.seg[0].flags);
-	EXPECT_EQ(TTP_FIN_WAIT_1, a->state);
+	EXPECT_EQ(TTP_FIN_WAIT_1, ttp_conn_state(a));
 	deliver_all(b, &w, 0);
-	EXPECT_EQ(TTP_CLOSE_WAIT, b->state);
+	EXPECT_EQ(TTP_CLOSE_WAIT, ttp_conn_state(b));
 	EXPECT_TRUE(ttp_conn_eof(b));
 	drain(b, 0, &w);		/* 2: ACK */
 	ASSERT_EQ(1, w.n);
 	EXPECT_EQ(TTP_ACK, w.seg[0].flags);
-	EXPECT_EQ(a->iss + 2, w.seg[0].ack);
+	EXPECT_EQ(ISN_A + 2, w.seg[0].ack);
 	deliver_all(a, &w, 0);
-	EXPECT_EQ(TTP_FIN_WAIT_2, a->state);
+	EXPECT_EQ(TTP_FIN_WAIT_2, ttp_conn_state(a));
 	ttp_conn_close(b);
 	drain(b, 0, &w);		/* 3: FIN */
 	ASSERT_EQ(1, w.n);
 	EXPECT_EQ(TTP_FIN | TTP_ACK, w.seg[0].flags);
-	EXPECT_EQ(TTP_LAST_ACK, b->state);
+	EXPECT_EQ(TTP_LAST_ACK, ttp_conn_state(b));
 	deliver_all(a, &w, 0);
-	EXPECT_EQ(TTP_TIME_WAIT, a->state);
+	EXPECT_EQ(TTP_TIME_WAIT, ttp_conn_state(a));
 	drain(a, 0, &w);		/* 4: ACK */
 	ASSERT_EQ(1, w.n);
 	EXPECT_EQ(TTP_ACK, w.seg[0].flags);
 	deliver_all(b, &w, 0);
-	EXPECT_EQ(TTP_CLOSED, b->state);
-	EXPECT_EQ(TTP_ERR_NONE, b->error);
+	EXPECT_EQ(TTP_CLOSED, ttp_conn_state(b));
+	EXPECT_EQ(TTP_ERR_NONE, ttp_conn_error(b));
 	ttp_conn_on_timer(a, ttp_conn_next_timer(a));
-	EXPECT_EQ(TTP_CLOSED, a->state);
+	EXPECT_EQ(TTP_CLOSED, ttp_conn_state(a));
 	ttp_conn_free(a);
 	ttp_conn_free(b);
 }
@@ -605,14 +661,14 @@ TEST(rst_resets_and_refuses)
 	ASSERT_EQ(1, w.n);
 	EXPECT_TRUE(w.seg[0].flags & TTP_RST);
 	deliver_all(a, &w, 0);
-	EXPECT_EQ(TTP_CLOSED, a->state);
-	EXPECT_EQ(TTP_ERR_RESET, a->error);
+	EXPECT_EQ(TTP_CLOSED, ttp_conn_state(a));
+	EXPECT_EQ(TTP_ERR_RESET, ttp_conn_error(a));
 
 	ttp_conn_connect(c, 0);		/* nobody listens: RST answers */
 	drain(c, 0, &w);
 	ttp_conn_input_seg(c, &r, 0);
-	EXPECT_EQ(TTP_CLOSED, c->state);
-	EXPECT_EQ(TTP_ERR_REFUSED, c->error);
+	EXPECT_EQ(TTP_CLOSED, ttp_conn_state(c));
+	EXPECT_EQ(TTP_ERR_REFUSED, ttp_conn_error(c));
 	ttp_conn_free(a);
 	ttp_conn_free(b);
 	ttp_conn_free(c);
@@ -632,15 +688,18 @@ TEST(syn_sent_refuses_ack_for_an_unsent_syn)
 			      .wnd = 65535, .wscale = -1 };
 	struct wire w;
 
-	ttp_conn_connect(c, 0);
-	ASSERT_EQ(c->iss, c->snd_max);	/* the SYN is still queued */
+	ttp_conn_connect(c, 0);		/* the SYN is queued, not sent */
 	ttp_conn_input_seg(c, &sa, 0);
-	EXPECT_EQ(TTP_SYN_SENT, c->state);
+	EXPECT_EQ(TTP_SYN_SENT, ttp_conn_state(c));
 	/* Once the SYN is out, the same SYN-ACK opens it. */
 	drain(c, 0, &w);
-	ASSERT_EQ(c->iss + 1, c->snd_max);
+	ASSERT_EQ(2, w.n);
+	EXPECT_EQ(TTP_RST, w.seg[0].flags);	/* the bad SYN-ACK is refused */
+	EXPECT_EQ(8, w.seg[0].seq);		/* at the ACK it carried */
+	ASSERT_EQ(TTP_SYN, w.seg[1].flags);
+	ASSERT_EQ(7, w.seg[1].seq);
 	ttp_conn_input_seg(c, &sa, 0);
-	EXPECT_EQ(TTP_ESTABLISHED, c->state);
+	EXPECT_EQ(TTP_ESTABLISHED, ttp_conn_state(c));
 	ttp_conn_free(c);
 }
 
@@ -674,14 +733,14 @@ TEST(listener_bounded_table_then_cookies)
 		EXPECT_EQ(0, ttp_listener_input(l, 0xc6120000 + i, buf, n, 0,
 						&si));
 	}
-	EXPECT_EQ(4, l->st.half_open);		/* bounded */
-	EXPECT_EQ(6, l->st.cookies_sent);
+	EXPECT_EQ(4, ttp_listener_stats(l)->half_open);		/* bounded */
+	EXPECT_EQ(6, ttp_listener_stats(l)->cookies_sent);
 	/* a real client while the table is full: a cookie ... */
 	syn.sport = 3333;
 	syn.seq = 41;
 	n = ttp_seg_encode(&syn, A_ADDR, B_ADDR, buf, sizeof(buf));
 	ttp_listener_input(l, A_ADDR, buf, n, 10, &si);
-	EXPECT_EQ(7, l->st.cookies_sent);
+	EXPECT_EQ(7, ttp_listener_stats(l)->cookies_sent);
 	while ((n = ttp_listener_output(l, &daddr, buf, sizeof(buf))))
 		if (daddr == A_ADDR)
 			break;
@@ -703,13 +762,13 @@ TEST(listener_bounded_table_then_cookies)
 	EXPECT_EQ(41, si.irs);
 	EXPECT_EQ(out.seq, si.iss);
 	EXPECT_EQ(1460, si.mss);
-	EXPECT_EQ(1, l->st.cookies_ok);
+	EXPECT_EQ(1, ttp_listener_stats(l)->cookies_ok);
 	/* a forged ACK (wrong cookie) opens nothing */
 	ack.ack += 256;
 	n = ttp_seg_encode(&ack, A_ADDR, B_ADDR, buf, sizeof(buf));
 	EXPECT_EQ(0, ttp_listener_input(l, A_ADDR, buf, n, 20, &si));
-	EXPECT_EQ(1, l->st.cookies_bad);
-	EXPECT_EQ(4, l->st.half_open_max);
+	EXPECT_EQ(1, ttp_listener_stats(l)->cookies_bad);
+	EXPECT_EQ(4, ttp_listener_stats(l)->half_open_max);
 	ttp_listener_free(l);
 }
 

@@ -3,7 +3,8 @@
 # A controlled transfer between two namespaces (veth, offloads off, 10 ms
 # netem each way, data segment 120 dropped by nftables): `tcpteach show`
 # agrees with /proc/net/tcp_teach while the connection is open, and
-# `tcpteach trace --port` records its events: init, slow start growth,
+# `tcpteach trace --port` records its events (show, watch and trace run
+# from the initial namespace with --netns): init, slow start growth,
 # the fast retransmit, close; time starts at 0; the flow is the socket
 # cookie that show printed.  Exit 0 pass, 1 fail, 4 skip.
 set -u
@@ -44,7 +45,8 @@ ip netns exec $B nft add chain inet t pre "{ type filter hook prerouting priorit
 ip netns exec $B nft add rule inet t pre tcp dport 5001 ip length \> 100 \
 	numgen inc mod 1000000000 == 119 counter drop || fail "nft rule"
 
-ip netns exec $A "$T" trace -o "$W/t.csv" --port 5001 2>"$W/trace.err" & TP=$!
+# from the initial namespace: --netns picks the flow's namespace
+"$T" trace --netns $A -o "$W/t.csv" --port 5001 2>"$W/trace.err" & TP=$!
 ip netns exec $B python3 -c '
 import socket
 l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -68,7 +70,8 @@ s.sendall(b"x" * 1500000)
 time.sleep(3)	# all ACKed: the socket is idle, its line stable
 open("'"$W"'/proc", "w").write(open("/proc/net/tcp_teach").read())
 open("'"$W"'/show", "w").write(subprocess.run(["'"$T"'", "show", "-e"], capture_output=True, text=True).stdout)
-open("'"$W"'/json", "w").write(subprocess.run(["'"$T"'", "show", "--json", "--port", "5001"], capture_output=True, text=True).stdout)
+open("'"$W"'/json", "w").write(subprocess.run(["nsenter", "--net=/proc/1/ns/net", "'"$T"'", "show", "--netns", "'"$A"'", "--json", "--port", "5001"], capture_output=True, text=True).stdout)
+open("'"$W"'/watch", "w").write(subprocess.run(["nsenter", "--net=/proc/1/ns/net", "'"$T"'", "watch", "--netns", "'"$A"'", "--count", "1", "--port", "5001"], capture_output=True, text=True).stdout)
 s.close()
 ' || fail "sender failed"
 wait $RP
@@ -93,7 +96,9 @@ doc = json.load(open(sys.argv[1]))
 assert [s["cookie"] for s in doc] == [int(sys.argv[2])], doc
 assert doc[0]["algo"] == "teach_reno" and type(doc[0]["cwnd"]) is int, doc
 assert doc[0]["ssthresh"] is None or type(doc[0]["ssthresh"]) is int, doc
-' "$W/json" "$cookie" || fail "show --json: $(cat "$W/json")"
+' "$W/json" "$cookie" || fail "show --netns --json: $(cat "$W/json")"
+grep -q "10.78.0.1:[0-9]* 10.78.0.2:5001 teach_reno" "$W/watch" ||
+	fail "watch --netns: $(cat "$W/watch")"
 
 echo "--- trace"; head -3 "$W/t.csv"; echo ...; grep -E 'fast_retransmit|timeout|close' "$W/t.csv"
 head -1 "$W/t.csv" | grep -q '^time_us,flow,algo,event,phase,cwnd,ssthresh' || fail "no CSV header"

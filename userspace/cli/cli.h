@@ -66,6 +66,16 @@ int cli_parse_seconds(const char *s, double *out);
 /* A decimal number <= @max (lib/num.h's parse_ull); 0 or -1. */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /*
+ * Enter network namespace @netns (a name from 'ip netns list' or a path
+ * such as /proc/PID/ns/net); on failure print why for @cmd and return -1.
+ */
+int cli_netns_enter(const char *cmd, const char *netns);
+/* The two halves: open (fd or -1), then enter and close @fd. */
+int cli_netns_open(const char *cmd, const char *netns);
+int cli_netns_setns(const char *cmd, const char *netns, int fd);
+/* After "0 events"/"no sockets": point at --netns when namespaces exist. */
+void cli_netns_hint(const char *cmd);
+/*
  * The one way tcpteach stops on a signal: cli_catch_stop() makes SIGTERM
  * (and SIGINT when @also_sigint) set cli_stop, which loops test; blocking
  * calls return with EINTR.  cli_release_stop() restores the defaults.

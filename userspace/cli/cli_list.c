@@ -179,8 +179,8 @@ int cmd_use(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *netns = NULL, *algo;
-	char old[128] = "", path[PATH_MAX];
-	int c, fd = -1;
+	char old[128] = "";
+	int c, fd;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
@@ -219,29 +219,18 @@ int cmd_use(int argc, char **argv)
 		}
 	}
 	if (netns) {
-		if (strchr(netns, '/'))
-			snprintf(path, sizeof(path), "%s", netns);
-		else
-			snprintf(path, sizeof(path), "/run/netns/%s", netns);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			cli_err("use: network namespace '%s' not found (%s: %s); see 'ip netns list'",
-				netns, path, strerror(errno));
+		fd = cli_netns_open("use", netns);
+		if (fd < 0)
 			return EXIT_FAIL;
-		}
+		/* allowed in the initial namespace, before leaving it */
 		if (allow_algo(algo)) {
 			cli_err("use: cannot allow %s in %s: %s", algo, ALLOWED,
 				strerror(errno));
 			close(fd);
 			return EXIT_FAIL;
 		}
-		if (setns(fd, CLONE_NEWNET)) {
-			cli_err("use: cannot enter network namespace '%s': %s",
-				netns, strerror(errno));
-			close(fd);
+		if (cli_netns_setns("use", netns, fd))
 			return EXIT_FAIL;
-		}
-		close(fd);
 	}
 	cli_read_file(DEFAULT, old, sizeof(old));
 	if (cli_write_file(DEFAULT, algo)) {

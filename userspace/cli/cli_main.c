@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "ttp/ttp_cmd.h"
+#include "cli/ttp_cmd.h"
 
 static const struct {
 	const char *name;

@@ -134,13 +134,15 @@ static void print_table(const struct teach_sock *s, int n,
 
 static void show_usage(FILE *f)
 {
-	fputs("usage: tcpteach show [--port P] [--addr A] [-e|--extended] [--json]\n\n"
+	fputs("usage: tcpteach show [--port P] [--addr A] [-e|--extended] [--json]\n"
+	      "                     [--netns NAME]\n\n"
 	      "One snapshot of the sockets using teach_reno/teach_tahoe in this\n"
 	      "network namespace (/proc/net/tcp_teach), one line per socket.\n"
 	      "  --port P     only sockets whose local or remote port is P\n"
 	      "  --addr A     only sockets whose local or remote address is A\n"
 	      "  -e           every column, counters included\n"
 	      "  --json       a JSON array of objects with every column\n"
+	      "  --netns NAME the sockets of that network namespace ('ip netns list')\n"
 	      "cwnd and ssthresh are the textbook values in segments (ssthresh may\n"
 	      "be 'inf'); snd_cwnd is the kernel's window; rwnd and wnd are bytes.\n",
 	      f);
@@ -153,11 +155,13 @@ int cmd_show(int argc, char **argv)
 		{ "addr", required_argument, NULL, 'a' },
 		{ "extended", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "netns", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct filter flt = { -1, NULL };
-	int c, json = 0, ext = 0, n;
+	int c, json = 0, ext = 0, n, i, shown = 0;
+	const char *netns = NULL;
 	struct teach_sock *s;
 
 	optind = 0;
@@ -174,6 +178,9 @@ int cmd_show(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'N':
+			netns = optarg;
+			break;
 		case 'h':
 			show_usage(stdout);
 			return EXIT_OK;
@@ -186,6 +193,8 @@ int cmd_show(int argc, char **argv)
 		cli_err("show: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (netns && cli_netns_enter("show", netns))
+		return EXIT_FAIL;
 	n = read_socks(&s);
 	if (n < 0)
 		return EXIT_FAIL;
@@ -193,6 +202,10 @@ int cmd_show(int argc, char **argv)
 		print_json(s, n, &flt);
 	else
 		print_table(s, n, &flt, ext);
+	for (i = 0; i < n; i++)
+		shown += sock_match(&s[i], &flt);
+	if (!shown && !netns)
+		cli_netns_hint("show");
 	free(s);
 	return EXIT_OK;
 }
@@ -263,13 +276,15 @@ static void sparkline(const struct flow_hist *h, int utf8, char *buf,
 
 static void watch_usage(FILE *f)
 {
-	fputs("usage: tcpteach watch [--interval S] [--count N] [--port P] [--addr A]\n\n"
+	fputs("usage: tcpteach watch [--interval S] [--count N] [--port P] [--addr A]\n"
+	      "                      [--netns NAME]\n\n"
 	      "Live view of the teach_* sockets: phase, cwnd, ssthresh, rwnd,\n"
 	      "in-flight and a sparkline of cwnd over the last 32 samples.\n"
 	      "On a terminal the screen is redrawn every S seconds (default 1);\n"
 	      "otherwise one plain line per socket and sample is printed:\n"
 	      "  time_s local remote algo phase cwnd ssthresh rwnd inflight\n"
-	      "Stops on Ctrl-C or SIGTERM, or after N samples.\n", f);
+	      "Stops on Ctrl-C or SIGTERM, or after N samples.  --netns NAME watches\n"
+	      "the sockets of that network namespace ('ip netns list').\n", f);
 }
 
 int cmd_watch(int argc, char **argv)
@@ -279,10 +294,12 @@ int cmd_watch(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "addr", required_argument, NULL, 'a' },
+		{ "netns", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct flow_hist hist[MAX_FLOWS];
+	const char *netns = NULL;
 	struct filter flt = { -1, NULL };
 	double interval = 1.0;
 	unsigned long count = 0, iter = 0;
@@ -310,6 +327,9 @@ int cmd_watch(int argc, char **argv)
 			if (parse_filter_opt("watch", c, &flt))
 				return EXIT_USAGE;
 			break;
+		case 'N':
+			netns = optarg;
+			break;
 		case 'h':
 			watch_usage(stdout);
 			return EXIT_OK;
@@ -322,6 +342,8 @@ int cmd_watch(int argc, char **argv)
 		cli_err("watch: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (netns && cli_netns_enter("watch", netns))
+		return EXIT_FAIL;
 	tty = isatty(STDOUT_FILENO);
 	setlocale(LC_CTYPE, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

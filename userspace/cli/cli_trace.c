@@ -166,7 +166,8 @@ int trace_stream(int fd, const char *name, FILE *out,
 
 static void trace_usage(FILE *f)
 {
-	fputs("usage: tcpteach trace [-o FILE] [--port P] [--duration S] [--count N]\n\n"
+	fputs("usage: tcpteach trace [-o FILE] [--port P] [--duration S] [--count N]\n"
+	      "                      [--netns NAME]\n\n"
 	      "Record the window events of the teach_* sockets in this network\n"
 	      "namespace (/proc/net/tcp_teach_events) as the shared CSV trace:\n"
 	      "  " TRACE_CSV_HEADER "\n"
@@ -176,6 +177,7 @@ static void trace_usage(FILE *f)
 	      "  --port P       only connections with local or remote port P\n"
 	      "  --duration S   stop after S seconds (default: Ctrl-C/SIGTERM)\n"
 	      "  --count N      stop after N events\n"
+	      "  --netns NAME   the sockets of that network namespace ('ip netns list')\n"
 	      "At the end, the number of events and of events the kernel dropped\n"
 	      "(reader too slow) is printed on standard error.\n", f);
 }
@@ -187,11 +189,12 @@ int cmd_trace(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "netns", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trace_opts o = { .port = -1, .stop = &cli_stop };
-	const char *outname = NULL;
+	const char *outname = NULL, *netns = NULL;
 	char path[PATH_MAX];
 	struct trace_result res;
 	FILE *out = stdout;
@@ -222,6 +225,9 @@ int cmd_trace(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'N':
+			netns = optarg;
+			break;
 		case 'h':
 			trace_usage(stdout);
 			return EXIT_OK;
@@ -234,6 +240,8 @@ int cmd_trace(int argc, char **argv)
 		cli_err("trace: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (netns && cli_netns_enter("trace", netns))
+		return EXIT_FAIL;
 	cli_proc_path(path, sizeof(path), "tcp_teach_events");
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -268,5 +276,7 @@ int cmd_trace(int argc, char **argv)
 		res.events, outname ? outname : "stdout", res.dropped,
 		res.dropped ? " (reader too slow: raise events_size or use --port)" :
 		"");
+	if (!rc && !res.events && !netns)
+		cli_netns_hint("trace");
 	return rc ? EXIT_FAIL : EXIT_OK;
 }

@@ -2,6 +2,7 @@
 /* Small helpers shared by the tcpteach subcommands. */
 #include "cli/cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -193,6 +194,58 @@ int cli_parse_port(const char *cmd, const char *s, long *port)
 	}
 	*port = (long)v;
 	return 0;
+}
+
+int cli_netns_open(const char *cmd, const char *netns)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (strchr(netns, '/'))
+		snprintf(path, sizeof(path), "%s", netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		cli_err("%s: network namespace '%s' not found (%s: %s); see 'ip netns list'",
+			cmd, netns, path, strerror(errno));
+	return fd;
+}
+
+int cli_netns_setns(const char *cmd, const char *netns, int fd)
+{
+	if (setns(fd, CLONE_NEWNET)) {
+		cli_err("%s: cannot enter network namespace '%s': %s%s", cmd,
+			netns, strerror(errno),
+			errno == EPERM ? " (needs root)" : "");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int cli_netns_enter(const char *cmd, const char *netns)
+{
+	int fd = cli_netns_open(cmd, netns);
+
+	return fd < 0 ? -1 : cli_netns_setns(cmd, netns, fd);
+}
+
+void cli_netns_hint(const char *cmd)
+{
+	DIR *d = opendir("/run/netns");
+	struct dirent *e;
+	int named = 0;
+
+	/* only when there is a named namespace to point at */
+	while (d && (e = readdir(d)))
+		named |= e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	if (named)
+		cli_err("%s: the flow may be in another network namespace: try --netns NAME (see 'ip netns list')",
+			cmd);
 }
 
 volatile sig_atomic_t cli_stop;

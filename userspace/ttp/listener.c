@@ -5,6 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct ttp_half_open {
+	struct ttp_syn_info si;
+	uint16_t lport;
+	uint64_t expires;		/* 0 = free slot */
+};
+
+#define TTP_LISTENER_REPLIES 64
+
+struct ttp_reply {
+	uint32_t daddr;
+	struct ttp_seg seg;
+};
+
+struct ttp_listener {
+	struct ttp_listener_cfg cfg;
+	struct ttp_half_open *table;	/* cfg.backlog entries */
+	struct ttp_reply replies[TTP_LISTENER_REPLIES];
+	unsigned int rhead, rlen;
+	struct ttp_listener_stats st;
+};
+
 /* The MSS values a cookie can encode (3 bits). */
 static const uint16_t cookie_mss[8] = {
 	536, 1200, 1360, 1440, 1460, 4000, 8960, 16000,
@@ -29,6 +50,12 @@ struct ttp_listener *ttp_listener_new(const struct ttp_listener_cfg *cfg)
 		return NULL;
 	}
 	return l;
+}
+
+const struct ttp_listener_stats *ttp_listener_stats(
+	const struct ttp_listener *l)
+{
+	return &l->st;
 }
 
 void ttp_listener_free(struct ttp_listener *l)

@@ -28,12 +28,6 @@ struct ttp_listener_cfg {
 	void *isn_ctx;
 };
 
-struct ttp_half_open {
-	struct ttp_syn_info si;
-	uint16_t lport;
-	uint64_t expires;		/* 0 = free slot */
-};
-
 struct ttp_listener_stats {
 	uint64_t syns;			/* SYNs received */
 	uint64_t synacks;		/* SYN-ACKs sent from the table */
@@ -48,20 +42,7 @@ struct ttp_listener_stats {
 	uint32_t half_open_max;		/* never above backlog */
 };
 
-#define TTP_LISTENER_REPLIES 64
-
-struct ttp_reply {
-	uint32_t daddr;
-	struct ttp_seg seg;
-};
-
-struct ttp_listener {
-	struct ttp_listener_cfg cfg;
-	struct ttp_half_open *table;	/* cfg.backlog entries */
-	struct ttp_reply replies[TTP_LISTENER_REPLIES];
-	unsigned int rhead, rlen;
-	struct ttp_listener_stats st;
-};
+struct ttp_listener;
 
 struct ttp_listener *ttp_listener_new(const struct ttp_listener_cfg *cfg);
 void ttp_listener_free(struct ttp_listener *l);
@@ -79,6 +60,9 @@ int ttp_listener_input(struct ttp_listener *l, uint32_t saddr,
 /* The next reply (SYN-ACK or RST) and its destination; 0 if none. */
 size_t ttp_listener_output(struct ttp_listener *l, uint32_t *daddr,
 			   uint8_t *buf, size_t cap);
+
+const struct ttp_listener_stats *ttp_listener_stats(
+	const struct ttp_listener *l);
 
 /* Exposed for tests: the cookie an ISN would be for this SYN. */
 uint32_t ttp_syn_cookie(const struct ttp_listener *l,

@@ -269,7 +269,7 @@ static void to_server(struct sim *s, uint64_t now, size_t n)
 	struct ttp_conn_cfg cc;
 	uint16_t sport = n >= 2 ? (uint16_t)(s->rbuf[0] << 8 | s->rbuf[1]) : 0;
 
-	if (s->server && sport == s->server->cfg.rport) {
+	if (s->server && sport == cfg->client.lport) {
 		ttp_conn_input(s->server, s->rbuf, n, now);
 		return;
 	}
@@ -298,9 +298,8 @@ static void apps(struct sim *s, uint64_t now)
 	if (s->fed < cfg->size)
 		s->fed += ttp_conn_write(s->client, cfg->data + s->fed,
 					 cfg->size - s->fed);
-	if (s->fed == cfg->size && !s->client->fin_queued &&
-	    s->client->state != TTP_CLOSED)
-		ttp_conn_close(s->client);
+	if (s->fed == cfg->size && ttp_conn_state(s->client) != TTP_CLOSED)
+		ttp_conn_close(s->client);	/* once: it sends one FIN */
 	if (!s->server || now < cfg->read_pause_until_us)
 		return;
 	if (cfg->read_bps) {
@@ -324,7 +323,7 @@ static void apps(struct sim *s, uint64_t now)
 		if (cfg->on_data)
 			cfg->on_data(cfg->data_ctx, tmp, n);
 	}
-	if (ttp_conn_eof(s->server) && !s->server->fin_queued)
+	if (ttp_conn_eof(s->server))
 		ttp_conn_close(s->server);
 }
 
@@ -384,9 +383,10 @@ int ttp_sim_run(const struct ttp_sim_cfg *cfg, struct ttp_sim_result *res)
 			s.next_flood += cfg->flood_interval_us;
 		}
 		flush(&s, now);
-		if (s.client->state == TTP_CLOSED && s.client->error)
+		if (ttp_conn_state(s.client) == TTP_CLOSED &&
+		    ttp_conn_error(s.client))
 			break;
-		if (s.server && s.server->state == TTP_CLOSED &&
+		if (s.server && ttp_conn_state(s.server) == TTP_CLOSED &&
 		    ttp_conn_finished(s.client))
 			break;
 		next = min3(ttp_link_next(&s.fwd), ttp_link_next(&s.rev),
@@ -430,16 +430,16 @@ int ttp_sim_run(const struct ttp_sim_cfg *cfg, struct ttp_sim_result *res)
 			ttp_conn_on_timer(s.server, now);
 	}
 	res->duration_us = s.last_byte_at;
-	res->client = s.client->st;
+	res->client = *ttp_conn_stats(s.client);
 	if (s.server)
-		res->server = s.server->st;
-	res->listener = s.lis->st;
-	res->connections = s.lis->st.accepted;
+		res->server = *ttp_conn_stats(s.server);
+	res->listener = *ttp_listener_stats(s.lis);
+	res->connections = res->listener.accepted;
 	res->fwd = s.fwd.st;
 	res->rev = s.rev.st;
-	if (!res->err[0] && s.client->error)
+	if (!res->err[0] && ttp_conn_error(s.client))
 		snprintf(res->err, sizeof(res->err), "sender: %s",
-			 ttp_error_name(s.client->error));
+			 ttp_error_name(ttp_conn_error(s.client)));
 	if (!res->err[0] && res->delivered != cfg->size)
 		snprintf(res->err, sizeof(res->err),
 			 "delivered %llu of %zu bytes",

@@ -335,19 +335,19 @@ int ttp_udp_send(const char *path, const char *host, uint16_t port,
 		}
 	}
 	r->duration_us = now_us() - start;
-	if (c->error) {
+	if (ttp_conn_error(c)) {
 		snprintf(r->err, sizeof(r->err),
 			 "transfer to %s:%u failed: %s (%llu of %llu bytes "
 			 "acknowledged); is 'tcpteach ttp recv' running there?",
-			 host, port, ttp_error_name(c->error),
-			 (unsigned long long)c->st.bytes_acked,
+			 host, port, ttp_error_name(ttp_conn_error(c)),
+			 (unsigned long long)ttp_conn_stats(c)->bytes_acked,
 			 (unsigned long long)r->bytes);
 		goto out;
 	}
 	rc = 0;
 out:
 	if (c)
-		r->st = c->st;
+		r->st = *ttp_conn_stats(c);
 	ttp_conn_free(c);
 	if (io.fd >= 0)
 		close(io.fd);
@@ -498,7 +498,7 @@ int ttp_udp_recv(uint16_t port, const char *path,
 			}
 			r->bytes += n;
 		}
-		if (c && ttp_conn_eof(c) && !c->fin_queued)
+		if (c && ttp_conn_eof(c))
 			ttp_conn_close(c);
 		while (io.nout < BATCH &&
 		       (n = ttp_listener_output(lis, &daddr, io.out[io.nout],
@@ -513,7 +513,7 @@ int ttp_udp_recv(uint16_t port, const char *path,
 		io_flush(&io);
 		if (c) {
 			io_drain_conn(&io, c, now);
-			if (c->state == TTP_CLOSED)
+			if (ttp_conn_state(c) == TTP_CLOSED)
 				break;
 		}
 		io_wait(&io, c ? ttp_conn_next_timer(c) : TTP_NEVER, now);
@@ -538,17 +538,17 @@ int ttp_udp_recv(uint16_t port, const char *path,
 	}
 	r->duration_us = now_us() - start;
 	/* all data and their FIN arrived: the last ACK's fate is theirs */
-	if (!c->fin_rcvd) {
+	if (!ttp_conn_peer_closed(c)) {
 		snprintf(r->err, sizeof(r->err),
 			 "transfer incomplete (%s); %llu bytes written",
-			 ttp_error_name(c->error),
+			 ttp_error_name(ttp_conn_error(c)),
 			 (unsigned long long)r->bytes);
 		goto out;
 	}
 	rc = 0;
 out:
 	if (c)
-		r->st = c->st;
+		r->st = *ttp_conn_stats(c);
 	if (out && out != stdout && fclose(out) && !rc) {
 		snprintf(r->err, sizeof(r->err), "closing '%s': %s", path,
 			 strerror(errno));

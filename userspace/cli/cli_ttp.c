@@ -3,7 +3,7 @@
  * `tcpteach ttp recv|send` (the teaching transport over UDP) and
  * `tcpteach sim` (a whole transfer over the simulated link).
  */
-#include "ttp/ttp_cmd.h"
+#include "cli/ttp_cmd.h"
 
 #include <errno.h>
 #include <getopt.h>
