@@ -53,6 +53,12 @@ all: module userspace kselftests
 deps:
 	selftests/vm/install-deps.sh
 
+# Debian's headers name the compiler their kernel was built with (gcc-10
+# for bullseye's 5.10); where that one is missing, the default gcc builds.
+KCC_RE := s/^CC = .*)\(gcc-[0-9]*\)$$/\1/p
+KCC_WANT = $(shell sed -n '$(KCC_RE)' $(KDIR)/.kernelvariables 2>/dev/null)
+KCC = $(if $(KCC_WANT),$(if $(shell command -v x86_64-linux-gnu-$(KCC_WANT)),,CC=gcc))
+
 # KVER=LABEL builds for one kernel of the matrix (selftests/vm/kernels.sh:
 # 5.10 6.1 6.12 7.x) into build/kernels/LABEL/; `make modules-matrix`
 # builds for each (KERNELS="..." for some).
@@ -62,7 +68,7 @@ ifneq ($(KVER),)
 else
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR):" \
 		"run 'make deps' or pass KDIR=/path/to/headers" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KCC) modules
 endif
 
 modules-matrix:
@@ -161,10 +167,16 @@ check-debug: debug-module kselftests
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f kmod/*.c kmod/*.h
 
+# The module is copied, not modules_install'ed: Debian's kernels sign
+# every installed module and would complain of the missing key (see
+# README, Secure Boot).  With DESTDIR (packaging) depmod is left to the
+# package's scripts.
+MOD_DIR = $(DESTDIR)/lib/modules/$(KREL)/extra
 install: module userspace
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) \
-		INSTALL_MOD_DIR=extra modules_install
-	depmod -a $(KREL)
+	@test -n "$(KREL)" || { echo "cannot tell the kernel release of $(KDIR)" \
+		"(no include/generated/utsrelease.h): pass KDIR=" >&2; exit 1; }
+	install -D -m 0644 tcp_teach.ko $(MOD_DIR)/tcp_teach.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
 	install -D -m 0755 $(B)/tcpteach $(DESTDIR)$(PREFIX)/bin/tcpteach
 	install -D -m 0755 $(B)/libtcpteach_preload.so \
 		$(DESTDIR)$(PREFIX)/lib/tcpteach/libtcpteach_preload.so
@@ -172,9 +184,15 @@ install: module userspace
 		$(DESTDIR)$(PREFIX)/share/man/man1/tcpteach.1
 
 uninstall:
+	@test -n "$(KREL)" || { echo "cannot tell the kernel release of $(KDIR):" \
+		"pass KDIR=" >&2; exit 1; }
+	rm -f $(MOD_DIR)/tcp_teach.ko
+	-rmdir $(MOD_DIR) 2>/dev/null
+	$(if $(DESTDIR),,depmod -a $(KREL))
 	rm -f $(DESTDIR)$(PREFIX)/bin/tcpteach \
 		$(DESTDIR)$(PREFIX)/lib/tcpteach/libtcpteach_preload.so \
 		$(DESTDIR)$(PREFIX)/share/man/man1/tcpteach.1
+	-rmdir $(DESTDIR)$(PREFIX)/lib/tcpteach 2>/dev/null
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
@@ -196,10 +214,10 @@ bench: all
 		$(if $(filter-out 0,$(BENCH_QUICK)),--quick) $(BENCH_ARGS)
 
 # --- teaching transport ---
-# libFuzzer targets for the segment parser and the connection state
-# machine; `make fuzz` builds them and runs each briefly on a copy of the
-# seed corpus (FUZZ_RUNS=... to run longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600
-# runs each for ten minutes).
+# libFuzzer targets for the segment parser, the connection state machine
+# and the IPv4 packet parser (for a TUN link); `make fuzz` builds them and
+# runs each briefly on a copy of the seed corpus (FUZZ_RUNS=... to run
+# longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600 runs each for ten minutes).
 FUZZ_CC ?= clang
 FUZZ_RUNS ?= 20000
 FUZZ_SECONDS ?= 0
@@ -208,14 +226,14 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
 	userspace/lib/num.c userspace/ttp/segment.c userspace/ttp/stream.c \
 	userspace/ttp/rtt.c userspace/ttp/receiver.c userspace/ttp/sender.c \
-	userspace/ttp/conn.c userspace/ttp/listener.c
+	userspace/ttp/conn.c userspace/ttp/listener.c userspace/ttp/ipv4.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB)
 
-fuzz: $(B)/fuzz/fuzz_segment $(B)/fuzz/fuzz_conn
-	@for t in segment conn; do \
+fuzz: $(B)/fuzz/fuzz_segment $(B)/fuzz/fuzz_conn $(B)/fuzz/fuzz_ipv4
+	@for t in segment conn ipv4; do \
 		rm -rf $(B)/fuzz/corpus_$$t && \
 		cp -r selftests/fuzz/corpus_$$t $(B)/fuzz/corpus_$$t && \
 		$(B)/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) \

@@ -11,6 +11,7 @@
 #include <linux/wait.h>
 #include <linux/rcupdate.h>
 #include <net/tcp.h>
+#include "tcp_teach_compat.h"
 #include "teach_cc.h"
 
 /* Per-socket state, kept in icsk_ca_priv. */
@@ -31,6 +32,7 @@ struct teach_sk {
 struct teach_event {
 	u64 time_ns;		/* ktime_get_ns(), taken under the ring lock */
 	u64 cookie;
+	kuid_t uid;		/* the socket's owner: who may read it */
 	u32 cwnd;
 	u32 ssthresh;
 	u32 snd_cwnd;

@@ -11,12 +11,19 @@
  * close frees them after an RCU grace period.  With no reader the cost is
  * one RCU pointer load per event.
  *
+ * Like /proc/net/tcp, the file is readable by all, but a reader without
+ * CAP_NET_ADMIN in the namespace's user namespace (checked at open) sees
+ * only the events of sockets its fsuid owns; the others are skipped as
+ * its position moves past them.
+ *
  * Every reader keeps its own position in every ring and merges the rings
  * by timestamp.  The timestamp is taken under the ring lock, so an event
  * older than the moment a reader started scanning is already visible to
  * that scan: emitting only such events keeps the stream in time order.
  */
 #include <linux/slab.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/poll.h>
@@ -24,6 +31,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "tcp_teach.h"
 
@@ -44,6 +52,8 @@ struct teach_reader {
 	struct teach_event *staged;	/* per CPU: taken, not yet printed */
 	unsigned long *has_staged;	/* bitmap over CPUs */
 	u64 lost;			/* not yet reported as "# dropped" */
+	bool all;			/* CAP_NET_ADMIN: every socket's events */
+	kuid_t uid;			/* else only those of this owner */
 	char line[TEACH_LINE_MAX];
 	size_t len, off;		/* unread part of line */
 };
@@ -66,6 +76,7 @@ static void teach_event_fill(struct teach_event *e, struct sock *sk,
 	const struct inet_sock *inet = inet_sk(sk);
 
 	e->cookie = ca->cookie;
+	e->uid = sock_net_uid(sock_net(sk), sk);
 	e->cwnd = ca->cc.cwnd;
 	e->ssthresh = ca->cc.ssthresh;
 	e->snd_cwnd = tcp_snd_cwnd(tp);
@@ -199,6 +210,8 @@ static int teach_events_open(struct inode *inode, struct file *file)
 	if (!r)
 		return -ENOMEM;
 	r->tn = tn;
+	r->all = file_ns_capable(file, tn->net->user_ns, CAP_NET_ADMIN);
+	r->uid = file->f_cred->fsuid;
 	mutex_init(&r->lock);
 	r->pos = kcalloc(nr_cpu_ids, sizeof(*r->pos), GFP_KERNEL);
 	r->staged = kcalloc(nr_cpu_ids, sizeof(*r->staged), GFP_KERNEL);
@@ -265,7 +278,16 @@ static int teach_events_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Take the next unread event of @cpu's ring into the reader's slot. */
+static bool teach_may_see(const struct teach_reader *r,
+			  const struct teach_event *e)
+{
+	return r->all || uid_eq(e->uid, r->uid);
+}
+
+/*
+ * Take the next unread event of @cpu's ring that this reader may see into
+ * its slot.
+ */
 static void teach_stage(struct teach_reader *r, int cpu)
 {
 	struct teach_ring *ring = per_cpu_ptr(r->rings->cpu, cpu);
@@ -280,10 +302,16 @@ static void teach_stage(struct teach_reader *r, int cpu)
 		atomic64_add(head - size - r->pos[cpu], &r->tn->dropped);
 		r->pos[cpu] = head - size;
 	}
-	if (r->pos[cpu] != head) {
-		r->staged[cpu] = ring->ev[r->pos[cpu] & r->rings->mask];
+	while (r->pos[cpu] != head) {
+		const struct teach_event *e;
+
+		e = &ring->ev[r->pos[cpu] & r->rings->mask];
 		r->pos[cpu]++;
-		__set_bit(cpu, r->has_staged);
+		if (teach_may_see(r, e)) {
+			r->staged[cpu] = *e;
+			__set_bit(cpu, r->has_staged);
+			break;
+		}
 	}
 	spin_unlock_bh(&ring->lock);
 }
@@ -396,7 +424,7 @@ static ssize_t teach_events_read(struct file *file, char __user *buf,
 		size_t n;
 
 		if (r->off < r->len) {
-			n = min(count - copied, r->len - r->off);
+			n = min_t(size_t, count - copied, r->len - r->off);
 			if (copy_to_user(buf + copied, r->line + r->off, n)) {
 				copied = copied ? copied : -EFAULT;
 				break;
@@ -433,6 +461,18 @@ static __poll_t teach_events_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &tn->wq, wait);
 	if (READ_ONCE(tn->dead))
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+	/*
+	 * Stage past the events this reader may not see, so they do not
+	 * make it readable; a read() in progress does that itself.
+	 */
+	if (!r->all && mutex_trylock(&r->lock)) {
+		int cpu;
+
+		for_each_possible_cpu(cpu)
+			if (!test_bit(cpu, r->has_staged))
+				teach_stage(r, cpu);
+		mutex_unlock(&r->lock);
+	}
 	if (teach_reader_ready(r))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;
@@ -443,7 +483,6 @@ static const struct proc_ops teach_events_ops = {
 	.proc_read	= teach_events_read,
 	.proc_poll	= teach_events_poll,
 	.proc_release	= teach_events_release,
-	.proc_lseek	= no_llseek,
 };
 
 /* ---- /proc/net/tcp_teach_stats -------------------------------------------- */

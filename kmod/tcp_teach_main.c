@@ -435,6 +435,17 @@ static void teach_cong_control(struct sock *sk, const struct rate_sample *rs)
 	teach_event(sk, ca, r);
 }
 
+#ifdef TEACH_HAVE_CONG_CONTROL_ACK_FLAG
+/* 6.10 added the ACK's sequence number and tcp_input.c's FLAG_* bits. */
+static void teach_cong_control_hook(struct sock *sk, u32 ack, int flag,
+				    const struct rate_sample *rs)
+{
+	teach_cong_control(sk, rs);
+}
+#else
+#define teach_cong_control_hook teach_cong_control
+#endif
+
 /*
  * No .cwnd_event: with .cong_control set, Linux skips the idle restart
  * (tcp_slow_start_after_idle_check), and CA_EVENT_LOSS duplicates
@@ -445,7 +456,7 @@ struct tcp_congestion_ops teach_reno __read_mostly = {
 	.init		= teach_reno_init,
 	.release	= teach_release,
 	.ssthresh	= teach_ssthresh,
-	.cong_control	= teach_cong_control,
+	.cong_control	= teach_cong_control_hook,
 	.set_state	= teach_set_state,
 	.undo_cwnd	= teach_undo_cwnd,
 	.owner		= THIS_MODULE,
@@ -457,7 +468,7 @@ struct tcp_congestion_ops teach_tahoe __read_mostly = {
 	.init		= teach_tahoe_init,
 	.release	= teach_release,
 	.ssthresh	= teach_ssthresh,
-	.cong_control	= teach_cong_control,
+	.cong_control	= teach_cong_control_hook,
 	.set_state	= teach_set_state,
 	.undo_cwnd	= teach_undo_cwnd,
 	.owner		= THIS_MODULE,
@@ -533,4 +544,6 @@ MODULE_ALIAS("tcp_teach_reno");
 MODULE_ALIAS("tcp_teach_tahoe");
 MODULE_AUTHOR("tcpteach");
 MODULE_LICENSE("GPL");
+/* dkms.conf's PACKAGE_VERSION too: selftests/check-dkms.sh compares them. */
+MODULE_VERSION("0.1");
 MODULE_DESCRIPTION("Textbook TCP Tahoe and Reno congestion control, observable through /proc");

@@ -1,14 +1,14 @@
 #!/bin/bash
 # Run every test: host unit tests (plain and under ASan+UBSan), static
 # checks (checkpatch --strict), and for each kernel of the matrix a
-# warning-free W=1 module build and the kernel-side kselftests in one VM
-# boot.  Ends with per-kernel counts and "N passed, N failed, N skipped".
+# warning-free W=1 module build, a DKMS build and the kernel-side
+# kselftests in one VM boot.  Ends with per-kernel counts and
+# "N passed, N failed, N skipped".
 #
 #   [KERNELS="6.1 7.x"] selftests/run_all.sh [--host-only | --vm-only] [PATTERN...]
 #
 # PATTERNs (shell globs on test file names) pick tests, e.g. 'cc_*'.
-# KERNELS (labels of selftests/vm/kernels.sh) picks kernels; default 6.1
-# until the module builds on the others (kmod/tcp_teach_compat.h).
+# KERNELS (labels of selftests/vm/kernels.sh) picks kernels; default all.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . selftests/lib/suite.sh
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 # shellcheck disable=SC2207
-KLIST=($(echo "${KERNELS:-$KERNEL_DEFAULT}" | tr ',' ' '))
+KLIST=($(echo "${KERNELS:-$(kernel_labels)}" | tr ',' ' '))
 for k in "${KLIST[@]}"; do
 	kernel_check "$k" || exit 2
 done
@@ -80,6 +80,10 @@ kernel_suite() {
 	if [ "$HOST" = 1 ] && want module-build; then
 		run_exit "module builds with W=1 and no warning" \
 			selftests/check-build.sh "$k" | label_results "$k"
+	fi
+	if [ "$HOST" = 1 ] && want dkms; then
+		run_exit "dkms add, build and install" \
+			selftests/check-dkms.sh "$k" | label_results "$k"
 	fi
 	[ "$VM" = 1 ] || return 0
 	echo "=== VM: kselftests on $k ($(kernel_abi "$k"))"

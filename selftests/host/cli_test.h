@@ -81,6 +81,17 @@ static inline int cli_call(struct cli_out *o, const char *const *args)
 #define CLI(o, ...) ({ const char *const _a[] = { __VA_ARGS__, NULL }; \
 			cli_call(o, _a); })
 
+static inline int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
 static inline int file_exists(const char *p)
 {
 	struct stat st;

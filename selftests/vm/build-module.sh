@@ -44,9 +44,11 @@ trixie)
 		exit 1
 	fi
 	# The output directory appears at the same path inside the chroot;
-	# the bind mount lives only as long as this private mount namespace.
+	# the mounts live only as long as this private mount namespace.
 	# shellcheck disable=SC2016
+	# 7.x's objtool reads /proc/self.
 	unshare -m /bin/sh -c 'mkdir -p "$1$2" && mount --bind "$2" "$1$2" &&
+		mount -t proc proc "$1/proc" &&
 		root=$1 && shift && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root LANG=C.UTF-8 chroot "$root" make -C "$2" M="$1" "$@" modules' \
 		sh "$TRIXIE_ROOT" "$out" "$kdir" "$@"

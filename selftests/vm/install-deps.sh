@@ -131,21 +131,26 @@ deps_of() {
 		sed -n 's/^ *|\{0,1\}\(Pre\)\{0,1\}Depends: \([^<>]*\)$/\2/p'
 }
 
-# The trixie chroot that builds modules for headers made with gcc-14.
+# The trixie chroot that builds modules (and runs DKMS) for headers made
+# with gcc-14; made again when this list changes.
+TRIXIE_PKGS=gcc-14,libc6-dev,make,perl,pahole,libelf1t64,libssl3t64,zlib1g,dkms,kmod,xz-utils
+trixie_current() {
+	[ "$(cat "$TRIXIE_ROOT/.complete" 2>/dev/null)" = "$TRIXIE_PKGS" ]
+}
 trixie_chroot() {
-	if [ -f "$TRIXIE_ROOT/.complete" ]; then
+	if trixie_current; then
 		return 0
 	fi
 	echo "install-deps: debootstrap trixie (minbase, gcc-14) into $TRIXIE_ROOT"
 	rm -rf "$TRIXIE_ROOT"
 	debootstrap --variant=minbase \
-		--include=gcc-14,libc6-dev,make,perl,pahole,libelf1t64,libssl3t64,zlib1g \
+		--include="$TRIXIE_PKGS" \
 		trixie "$TRIXIE_ROOT" "$(archive_url)" > "$CACHE/debootstrap.log" 2>&1 ||
 		{ tail -n 20 "$CACHE/debootstrap.log" >&2
 		  echo "install-deps: debootstrap trixie failed (log: $CACHE/debootstrap.log)" >&2
 		  exit 1; }
 	rm -f "$TRIXIE_ROOT"/var/cache/apt/archives/*.deb
-	touch "$TRIXIE_ROOT/.complete"
+	echo "$TRIXIE_PKGS" > "$TRIXIE_ROOT/.complete"
 }
 
 # fetch_kernel LABEL: download, unpack and index LABEL's kernel, once.
@@ -154,7 +159,10 @@ fetch_kernel() {
 	suite=$(kernel_field "$label" 1)
 	builder=$(kernel_field "$label" 2)
 	dir=$(kernel_dir "$label")
-	if [ -f "$dir/complete" ]; then
+	# A trixie-built kernel's headers live in the chroot: a new chroot
+	# needs them again.
+	if [ -f "$dir/complete" ] && { [ "$builder" != trixie ] ||
+	   { trixie_current && [ -d "$TRIXIE_ROOT$(cat "$dir/kdir")" ]; }; }; then
 		echo "install-deps: kernel $label cached ($(cat "$dir/abi"))"
 		return 0
 	fi

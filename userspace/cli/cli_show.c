@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/num.h"
 
 struct filter {
 	long port;		/* -1: any */
@@ -212,24 +214,32 @@ int cmd_show(int argc, char **argv)
 
 /* ---- watch ---- */
 
-#define HIST 32
+/*
+ * The history is driven by the event stream when it can be read (every
+ * window change, so a 20 ms sawtooth shows), else by the samples.  All
+ * rows share one scale, printed above them; a row fits 80 columns.
+ */
+#define HIST 28			/* history cells per row */
 #define MAX_FLOWS 64
+#define PEER_W 21		/* remote address:port column */
 
 struct flow_hist {
-	char cookie[64];
+	unsigned long long cookie;
 	unsigned int cwnd[HIST];
-	int n;			/* samples stored, <= HIST */
+	int n;			/* values stored, <= HIST */
 	int seen;		/* in the last snapshot */
 };
 
 static struct flow_hist *hist_get(struct flow_hist *h, int *nh,
-				  const char *cookie)
+				  unsigned long long cookie, int create)
 {
 	int i;
 
 	for (i = 0; i < *nh; i++)
-		if (strcmp(h[i].cookie, cookie) == 0)
+		if (h[i].cookie == cookie)
 			return &h[i];
+	if (!create)
+		return NULL;
 	if (*nh == MAX_FLOWS) {
 		/* Forget flows that are gone to make room. */
 		int k = 0;
@@ -242,29 +252,96 @@ static struct flow_hist *hist_get(struct flow_hist *h, int *nh,
 			return NULL;
 	}
 	memset(&h[*nh], 0, sizeof(h[*nh]));
-	snprintf(h[*nh].cookie, sizeof(h[*nh].cookie), "%s", cookie);
+	h[*nh].cookie = cookie;
 	return &h[(*nh)++];
 }
 
-static void sparkline(const struct flow_hist *h, int utf8, char *buf,
-		      size_t len)
+static void hist_push(struct flow_hist *h, unsigned int cwnd)
+{
+	if (h->n == HIST)
+		memmove(h->cwnd, h->cwnd + 1, (HIST - 1) * sizeof(h->cwnd[0]));
+	else
+		h->n++;
+	h->cwnd[h->n - 1] = cwnd;
+}
+
+static unsigned long long sock_cookie(const struct teach_sock *s)
+{
+	unsigned long long v = 0;
+
+	parse_ull(s->field[SF_COOKIE], ~0ULL, &v);
+	return v;
+}
+
+/* The event stream, non-blocking; -1 when it cannot be read. */
+struct watch_events {
+	int fd;
+	char buf[16384];
+	size_t used;
+	struct event_map map;
+	int have_map;
+};
+
+/* Feed every complete event line that is waiting into the histories. */
+static void events_drain(struct watch_events *w, struct flow_hist *hist,
+			 int *nh)
+{
+	for (;;) {
+		ssize_t n = read(w->fd, w->buf + w->used,
+				 sizeof(w->buf) - 1 - w->used);
+		char *p, *nl, err[256];
+
+		if (n <= 0) {
+			if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+				close(w->fd);	/* a recorded file ends */
+				w->fd = -1;
+			}
+			return;
+		}
+		w->used += (size_t)n;
+		w->buf[w->used] = '\0';
+		for (p = w->buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			struct teach_event ev;
+			unsigned long long dropped;
+			struct flow_hist *h;
+
+			*nl = '\0';
+			if (teach_event_header(p, &w->map, err, sizeof(err))) {
+				w->have_map = 1;
+				continue;
+			}
+			if (teach_event_parse(p, w->have_map ? &w->map : NULL,
+					      &ev, &dropped, err, sizeof(err)))
+				continue;
+			h = hist_get(hist, nh, ev.row.flow, 1);
+			if (h)
+				hist_push(h, ev.row.cwnd);
+		}
+		w->used -= (size_t)(p - w->buf);
+		memmove(w->buf, p, w->used);
+		if (w->used == sizeof(w->buf) - 1)
+			w->used = 0;	/* a line too long: skip it */
+	}
+}
+
+static void sparkline(const struct flow_hist *h, unsigned int max, int utf8,
+		      char *buf, size_t len)
 {
 	static const char *const blocks[] = {
 		"\u2581", "\u2582", "\u2583", "\u2584",
 		"\u2585", "\u2586", "\u2587", "\u2588",
 	};
 	static const char ascii[] = "_.-~=+*#";
-	unsigned int max = 1;
 	size_t off = 0;
 	int i;
 
-	for (i = 0; i < h->n; i++)
-		if (h->cwnd[i] > max)
-			max = h->cwnd[i];
 	buf[0] = '\0';
 	for (i = 0; i < h->n && off + 4 < len; i++) {
-		unsigned int lvl = h->cwnd[i] * 7 / max;
+		unsigned int lvl = (unsigned int)((unsigned long long)h->cwnd[i] *
+						  7 / max);
 
+		if (lvl > 7)
+			lvl = 7;
 		if (utf8)
 			off += (size_t)snprintf(buf + off, len - off, "%s",
 						blocks[lvl]);
@@ -274,15 +351,88 @@ static void sparkline(const struct flow_hist *h, int utf8, char *buf,
 	}
 }
 
+static const char *phase_short(const char *phase)
+{
+	if (strcmp(phase, "slow_start") == 0)
+		return "SS";
+	if (strcmp(phase, "cong_avoid") == 0)
+		return "CA";
+	if (strcmp(phase, "fast_recovery") == 0)
+		return "FR";
+	return "?";
+}
+
+/* The last @w characters of @s: an address keeps its port. */
+static const char *tail(const char *s, size_t w)
+{
+	size_t n = strlen(s);
+
+	return n > w ? s + n - w : s;
+}
+
+static void draw_screen(const struct teach_sock *s, int n,
+			const struct filter *flt, struct flow_hist *hist,
+			int *nh, int utf8, double interval, double t,
+			int from_events)
+{
+	unsigned int max = 1;
+	int i, shown = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct flow_hist *h;
+		int k;
+
+		if (!sock_match(&s[i], flt))
+			continue;
+		shown++;
+		h = hist_get(hist, nh, sock_cookie(&s[i]), 0);
+		for (k = 0; h && k < h->n; k++)
+			if (h->cwnd[k] > max)
+				max = h->cwnd[k];
+	}
+	printf("\033[H\033[2J"
+	       "tcpteach watch  t=%.1fs  %d socket(s)  every %.1fs  Ctrl-C quits\n",
+	       t, shown, interval);
+	printf("history: cwnd %s, one scale for every row: 0..%u segments\n\n",
+	       from_events ? "at each window event" : "at each sample", max);
+	printf("%-*s %-5s %-2s %5s %5s %3s %3s  %s\n", PEER_W, "remote",
+	       "algo", "ph", "cwnd", "ssth", "FR", "TO", "history");
+	for (i = 0; i < n; i++) {
+		char spark[HIST * 4 + 1];
+		const struct flow_hist *h;
+		const char *algo = s[i].field[SF_ALGO];
+
+		if (!sock_match(&s[i], flt))
+			continue;
+		if (strncmp(algo, "teach_", 6) == 0)
+			algo += 6;
+		h = hist_get(hist, nh, sock_cookie(&s[i]), 0);
+		spark[0] = '\0';
+		if (h)
+			sparkline(h, max, utf8, spark, sizeof(spark));
+		printf("%-*s %-5.5s %-2s %5.5s %5.5s %3.3s %3.3s  %s\n", PEER_W,
+		       tail(s[i].field[SF_REMOTE], PEER_W), algo,
+		       phase_short(s[i].field[SF_PHASE]), s[i].field[SF_CWND],
+		       s[i].field[SF_SSTHRESH],
+		       s[i].field[SF_FAST_RETRANSMITS],
+		       s[i].field[SF_TIMEOUTS], spark);
+	}
+	printf("\nph: SS slow start, CA congestion avoidance, FR fast recovery\n"
+	       "FR: fast retransmits, TO: timeouts (counts since the start)\n");
+}
+
 static void watch_usage(FILE *f)
 {
 	fputs("usage: tcpteach watch [--interval S] [--count N] [--port P] [--addr A]\n"
 	      "                      [--netns NAME]\n\n"
-	      "Live view of the teach_* sockets: phase, cwnd, ssthresh, rwnd,\n"
-	      "in-flight and a sparkline of cwnd over the last 32 samples.\n"
-	      "On a terminal the screen is redrawn every S seconds (default 1);\n"
-	      "otherwise one plain line per socket and sample is printed:\n"
+	      "Live view of the teach_* sockets in 80 columns: peer, algorithm,\n"
+	      "phase, cwnd, ssthresh, fast retransmits, timeouts, and the history\n"
+	      "of cwnd on one scale for every row.  The history follows the event\n"
+	      "stream (every window change) when it can be read (root), else the\n"
+	      "samples.  On a terminal the screen is redrawn every S seconds\n"
+	      "(default 1); otherwise one plain line per socket and sample:\n"
 	      "  time_s local remote algo phase cwnd ssthresh rwnd inflight\n"
+	      "  fast_retransmits timeouts\n"
 	      "Stops on Ctrl-C or SIGTERM, or after N samples.  --netns NAME watches\n"
 	      "the sockets of that network namespace ('ip netns list').\n", f);
 }
@@ -299,11 +449,13 @@ int cmd_watch(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct flow_hist hist[MAX_FLOWS];
+	static struct watch_events ev;
 	const char *netns = NULL;
 	struct filter flt = { -1, NULL };
 	double interval = 1.0;
 	unsigned long count = 0, iter = 0;
-	int c, tty, utf8, nh = 0, rc = EXIT_OK;
+	int c, tty, utf8, nh = 0, rc = EXIT_OK, from_events;
+	char path[PATH_MAX];
 	struct timespec t0, now;
 
 	optind = 0;
@@ -347,16 +499,25 @@ int cmd_watch(int argc, char **argv)
 	tty = isatty(STDOUT_FILENO);
 	setlocale(LC_CTYPE, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.fd = -1;
+	if (tty) {
+		cli_proc_path(path, sizeof(path), "tcp_teach_events");
+		ev.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	}
+	from_events = ev.fd >= 0;
 	cli_catch_stop(1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!tty)
-		printf("time_s local remote algo phase cwnd ssthresh rwnd inflight\n");
+		printf("time_s local remote algo phase cwnd ssthresh rwnd inflight fast_retransmits timeouts\n");
 	while (!cli_stop) {
 		struct teach_sock *s;
 		struct timespec ts;
 		double t;
 		int n, i;
 
+		if (ev.fd >= 0)
+			events_drain(&ev, hist, &nh);
 		n = read_socks(&s);
 		if (n < 0) {
 			rc = EXIT_FAIL;
@@ -373,53 +534,28 @@ int cmd_watch(int argc, char **argv)
 
 			if (!sock_match(&s[i], &flt))
 				continue;
-			h = hist_get(hist, &nh, s[i].field[SF_COOKIE]);
+			h = hist_get(hist, &nh, sock_cookie(&s[i]), 1);
 			if (!h)
 				continue;
 			h->seen = 1;
+			if (from_events && h->n)
+				continue;
 			cli_parse_uint(s[i].field[SF_CWND], 0xffffffffUL, &v);
-			if (h->n == HIST)
-				memmove(h->cwnd, h->cwnd + 1,
-					(HIST - 1) * sizeof(h->cwnd[0]));
-			else
-				h->n++;
-			h->cwnd[h->n - 1] = (unsigned int)v;
+			hist_push(h, (unsigned int)v);
 		}
 		if (tty)
-			printf("\033[H\033[2J"
-			       "tcpteach watch  every %.1fs  t=%.1fs  %d socket(s)  Ctrl-C quits\n\n"
-			       "%-22s %-22s %-11s %-13s %6s %8s %8s %8s  %s\n",
-			       interval, t, n, "local", "remote", "algo",
-			       "phase", "cwnd", "ssthresh", "rwnd", "inflight",
-			       "cwnd history");
-		for (i = 0; i < n; i++) {
-			char spark[HIST * 4 + 1];
-			struct flow_hist *h;
-
+			draw_screen(s, n, &flt, hist, &nh, utf8, interval, t,
+				    from_events);
+		for (i = 0; !tty && i < n; i++) {
 			if (!sock_match(&s[i], &flt))
 				continue;
-			if (!tty) {
-				printf("%.2f %s %s %s %s %s %s %s %s\n", t,
-				       s[i].field[SF_LOCAL],
-				       s[i].field[SF_REMOTE],
-				       s[i].field[SF_ALGO],
-				       s[i].field[SF_PHASE],
-				       s[i].field[SF_CWND],
-				       s[i].field[SF_SSTHRESH],
-				       s[i].field[SF_RWND],
-				       s[i].field[SF_INFLIGHT]);
-				continue;
-			}
-			h = hist_get(hist, &nh, s[i].field[SF_COOKIE]);
-			spark[0] = '\0';
-			if (h)
-				sparkline(h, utf8, spark, sizeof(spark));
-			printf("%-22s %-22s %-11s %-13s %6s %8s %8s %8s  %s\n",
+			printf("%.2f %s %s %s %s %s %s %s %s %s %s\n", t,
 			       s[i].field[SF_LOCAL], s[i].field[SF_REMOTE],
 			       s[i].field[SF_ALGO], s[i].field[SF_PHASE],
 			       s[i].field[SF_CWND], s[i].field[SF_SSTHRESH],
 			       s[i].field[SF_RWND], s[i].field[SF_INFLIGHT],
-			       spark);
+			       s[i].field[SF_FAST_RETRANSMITS],
+			       s[i].field[SF_TIMEOUTS]);
 		}
 		free(s);
 		fflush(stdout);
@@ -430,6 +566,8 @@ int cmd_watch(int argc, char **argv)
 		/* A signal cuts the sleep short; the loop then ends. */
 		nanosleep(&ts, NULL);
 	}
+	if (ev.fd >= 0)
+		close(ev.fd);
 	cli_release_stop();
 	return rc;
 }

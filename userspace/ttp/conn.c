@@ -171,7 +171,8 @@ static void reset_by_peer(struct ttp_conn *c, enum ttp_error err,
 
 static void established(struct ttp_conn *c, uint64_t now)
 {
-	c->state = c->snd.fin_queued ? TTP_FIN_WAIT_1 : TTP_ESTABLISHED;
+	c->state = ttp_sender_fin_queued(&c->snd) ? TTP_FIN_WAIT_1 :
+						      TTP_ESTABLISHED;
 	ttp_sender_established(&c->snd, now);
 }
 
@@ -226,7 +227,7 @@ static void handle_rst(struct ttp_conn *c, const struct ttp_seg *s,
 		       uint64_t now)
 {
 	if (c->state == TTP_SYN_SENT) {
-		if (s->flags & TTP_ACK && s->ack == c->snd.iss + 1)
+		if (s->flags & TTP_ACK && ttp_sender_acks_syn(&c->snd, s->ack))
 			reset_by_peer(c, TTP_ERR_REFUSED, now);
 		return;
 	}
@@ -252,7 +253,8 @@ static void input_syn_sent(struct ttp_conn *c, const struct ttp_seg *s,
 		return;
 	}
 	if (s->flags & TTP_ACK &&
-	    (s->ack != c->snd.iss + 1 || c->snd.snd_max != c->snd.iss + 1)) {
+	    (!ttp_sender_acks_syn(&c->snd, s->ack) ||
+	     !ttp_sender_syn_sent(&c->snd))) {
 		send_rst_for(c, s);
 		return;
 	}
@@ -280,11 +282,11 @@ static bool input_syn_rcvd(struct ttp_conn *c, const struct ttp_seg *s,
 	}
 	if (!(s->flags & TTP_ACK))
 		return false;
-	if (s->ack != c->snd.iss + 1) {
+	if (!ttp_sender_acks_syn(&c->snd, s->ack)) {
 		send_rst_for(c, s);
 		return false;
 	}
-	ttp_sender_set_window(&c->snd, (uint32_t)s->wnd << c->snd.wscale,
+	ttp_sender_set_window(&c->snd, ttp_sender_scale(&c->snd, s->wnd),
 			      s->seq, s->ack);
 	ttp_sender_syn_acked(&c->snd, now);
 	established(c, now);
@@ -459,7 +461,8 @@ size_t ttp_conn_output(struct ttp_conn *c, uint64_t now, uint8_t *buf,
 		if (tx.flags & TTP_SYN) {
 			s.mss = (uint16_t)c->cfg.mss;
 			if (c->cfg.wscale >= 0 &&
-			    (c->state == TTP_SYN_SENT || c->rcv.wscale))
+			    (c->state == TTP_SYN_SENT ||
+			     ttp_receiver_wscale(&c->rcv)))
 				s.wscale = (int8_t)c->cfg.wscale;
 			if (c->state == TTP_SYN_RCVD)
 				s.flags |= TTP_ACK;
@@ -516,7 +519,7 @@ size_t ttp_conn_write(struct ttp_conn *c, const void *p, size_t n)
 
 void ttp_conn_close(struct ttp_conn *c)
 {
-	if (c->snd.fin_queued)
+	if (ttp_sender_fin_queued(&c->snd))
 		return;
 	ttp_sender_close(&c->snd);
 	if (c->state == TTP_ESTABLISHED)
@@ -582,12 +585,12 @@ const struct ttp_stats *ttp_conn_stats(const struct ttp_conn *c)
 
 const struct teach_cc *ttp_conn_cc(const struct ttp_conn *c)
 {
-	return &c->snd.cc;
+	return ttp_sender_cc(&c->snd);
 }
 
 const struct ttp_rtt *ttp_conn_rtt(const struct ttp_conn *c)
 {
-	return &c->snd.rtt;
+	return ttp_sender_rtt(&c->snd);
 }
 
 unsigned int ttp_conn_snd_cwnd(const struct ttp_conn *c)
@@ -597,7 +600,7 @@ unsigned int ttp_conn_snd_cwnd(const struct ttp_conn *c)
 
 uint32_t ttp_conn_snd_wnd(const struct ttp_conn *c)
 {
-	return c->snd.snd_wnd;
+	return ttp_sender_peer_wnd(&c->snd);
 }
 
 uint32_t ttp_conn_rcv_wnd(const struct ttp_conn *c)

@@ -102,6 +102,12 @@ static inline uint32_t ttp_receiver_ack(const struct ttp_receiver *r)
 	return r->rcv_nxt;
 }
 
+/* Our window scale (0: none agreed). */
+static inline uint8_t ttp_receiver_wscale(const struct ttp_receiver *r)
+{
+	return r->wscale;
+}
+
 static inline uint32_t ttp_receiver_irs(const struct ttp_receiver *r)
 {
 	return r->irs;

@@ -5,34 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
+#include "ttp/wire.h"
 
 /*
  * One's complement sum of big-endian 16-bit words.  Summing native 32-bit
  * loads and swapping once at the end gives the same result (RFC 1071
  * byte-order independence) and is what keeps 64 kB segments cheap.
  */
-static uint32_t sum_be16(const uint8_t *p, size_t len)
+uint32_t ttp_sum16(const uint8_t *p, size_t len)
 {
 	uint64_t sum = 0;
 	uint32_t w;
@@ -76,7 +56,7 @@ uint16_t ttp_tcp_checksum(const uint8_t *seg, size_t len, uint32_t saddr,
 	/* pseudo-header: addresses, zero, protocol, segment length */
 	sum = (saddr >> 16) + (saddr & 0xffff) + (daddr >> 16) +
 	      (daddr & 0xffff) + TTP_PROTO_TCP + (uint32_t)len;
-	sum += sum_be16(seg, len);
+	sum += ttp_sum16(seg, len);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
@@ -99,19 +79,19 @@ void ttp_seg_write_hdr(const struct ttp_seg *s, uint32_t saddr,
 	size_t hl = ttp_seg_hdr_len(s);
 	uint8_t *o = buf + TTP_HDR_MIN;
 
-	put16(buf, s->sport);
-	put16(buf + 2, s->dport);
-	put32(buf + 4, s->seq);
-	put32(buf + 8, s->ack);
+	ttp_put16(buf, s->sport);
+	ttp_put16(buf + 2, s->dport);
+	ttp_put32(buf + 4, s->seq);
+	ttp_put32(buf + 8, s->ack);
 	buf[12] = (uint8_t)((hl / 4) << 4);	/* 6 reserved bits are zero */
 	buf[13] = s->flags & 0x3f;
-	put16(buf + 14, s->wnd);
-	put16(buf + 16, 0);
-	put16(buf + 18, s->urg);
+	ttp_put16(buf + 14, s->wnd);
+	ttp_put16(buf + 16, 0);
+	ttp_put16(buf + 18, s->urg);
 	if (s->mss) {
 		o[0] = 2;
 		o[1] = 4;
-		put16(o + 2, s->mss);
+		ttp_put16(o + 2, s->mss);
 		o += 4;
 	}
 	if (s->wscale >= 0) {
@@ -120,7 +100,7 @@ void ttp_seg_write_hdr(const struct ttp_seg *s, uint32_t saddr,
 		o[2] = 3;
 		o[3] = (uint8_t)s->wscale;
 	}
-	put16(buf + 16, ttp_tcp_checksum(buf, hl + s->len, saddr, daddr));
+	ttp_put16(buf + 16, ttp_tcp_checksum(buf, hl + s->len, saddr, daddr));
 }
 
 size_t ttp_seg_encode(const struct ttp_seg *s, uint32_t saddr,
@@ -157,7 +137,7 @@ static int parse_options(const uint8_t *o, size_t n, struct ttp_seg *s)
 		if (kind == 2) {
 			if (olen != 4)
 				return TTP_SEG_BAD_OPTION;
-			s->mss = get16(o + i + 2);
+			s->mss = ttp_get16(o + i + 2);
 		} else if (kind == 3) {
 			if (olen != 3)
 				return TTP_SEG_BAD_OPTION;
@@ -187,13 +167,13 @@ int ttp_seg_decode(const uint8_t *buf, size_t len, uint32_t saddr,
 		return TTP_SEG_BAD_OFFSET;
 	if (ttp_tcp_checksum(buf, len, saddr, daddr) != 0)
 		return TTP_SEG_BAD_CHECKSUM;
-	s->sport = get16(buf);
-	s->dport = get16(buf + 2);
-	s->seq = get32(buf + 4);
-	s->ack = get32(buf + 8);
+	s->sport = ttp_get16(buf);
+	s->dport = ttp_get16(buf + 2);
+	s->seq = ttp_get32(buf + 4);
+	s->ack = ttp_get32(buf + 8);
 	s->flags = buf[13] & 0x3f;
-	s->wnd = get16(buf + 14);
-	s->urg = get16(buf + 18);
+	s->wnd = ttp_get16(buf + 14);
+	s->urg = ttp_get16(buf + 18);
 	err = parse_options(buf + TTP_HDR_MIN, hl - TTP_HDR_MIN, s);
 	if (err)
 		return err;

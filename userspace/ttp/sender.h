@@ -155,6 +155,41 @@ static inline uint32_t ttp_sender_max_seg(const struct ttp_sender *s)
 	return TTP_HDR_MAX + (s->syn_acked ? s->mss : 0);
 }
 
+/* Our SYN's sequence number is acknowledged by this ACK. */
+static inline bool ttp_sender_acks_syn(const struct ttp_sender *s,
+				       uint32_t ack)
+{
+	return ack == s->iss + 1;
+}
+
+/* The SYN has gone out (connect() only queues it). */
+static inline bool ttp_sender_syn_sent(const struct ttp_sender *s)
+{
+	return s->snd_max == s->iss + 1;
+}
+
+static inline bool ttp_sender_fin_queued(const struct ttp_sender *s)
+{
+	return s->fin_queued;
+}
+
+/* A window field from the peer, in bytes. */
+static inline uint32_t ttp_sender_scale(const struct ttp_sender *s,
+					uint16_t wnd)
+{
+	return (uint32_t)wnd << s->wscale;
+}
+
+static inline uint32_t ttp_sender_peer_wnd(const struct ttp_sender *s)
+{
+	return s->snd_wnd;
+}
+
+static inline const struct ttp_rtt *ttp_sender_rtt(const struct ttp_sender *s)
+{
+	return &s->rtt;
+}
+
 static inline const struct teach_cc *ttp_sender_cc(const struct ttp_sender *s)
 {
 	return &s->cc;
