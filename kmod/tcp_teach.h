@@ -26,6 +26,20 @@ struct teach_sk {
 				 */
 	u8 started;		/* init ran, release has work to do */
 	u8 dupack_seen;		/* this ACK's dupack is already counted */
+	u8 recovery;		/* enum teach_recovery of the last one */
+};
+
+/* Why the kernel began the last fast retransmit (/proc's "recovery"). */
+enum teach_recovery {
+	TEACH_RECOVERY_NONE,
+	TEACH_RECOVERY_DUPACKS,		/* three duplicate ACKs in a row */
+	TEACH_RECOVERY_DUPTHRESH,	/* fewer ACKs, >= reordering segments
+					 * SACKed (or dupacks merged)
+					 */
+	TEACH_RECOVERY_RACK,		/* RACK: a later segment arrived and
+					 * the missing one is older than
+					 * RTT + reordering window
+					 */
 };
 
 /* One window event, as /proc/net/tcp_teach_events prints it. */
@@ -88,6 +102,7 @@ unsigned int teach_events_port(void);
 
 const char *teach_ca_name(unsigned int algo);
 const char *teach_ca_state_name(u8 ca_state);
+const char *teach_recovery_name(u8 recovery);
 
 /* tcp_teach_events.c */
 void teach_event_record(struct sock *sk, const struct teach_sk *ca,

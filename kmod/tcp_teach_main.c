@@ -166,6 +166,19 @@ const char *teach_ca_state_name(u8 ca_state)
 	return "?";
 }
 
+const char *teach_recovery_name(u8 recovery)
+{
+	switch (recovery) {
+	case TEACH_RECOVERY_DUPACKS:
+		return "dupacks";
+	case TEACH_RECOVERY_DUPTHRESH:
+		return "dupthresh";
+	case TEACH_RECOVERY_RACK:
+		return "rack";
+	}
+	return "-";
+}
+
 /* ---- the window the kernel uses ---------------------------------------- */
 
 static struct teach_sk *teach_sk(const struct sock *sk)
@@ -279,6 +292,7 @@ static void teach_init(struct sock *sk, enum teach_algo algo)
 	ca->round_delivered = tp->delivered;
 	ca->started = 1;
 	ca->dupack_seen = 0;
+	ca->recovery = TEACH_RECOVERY_NONE;
 	teach_set_snd_cwnd(sk, ca, inet_csk(sk)->icsk_ca_state);
 	tp->snd_cwnd_cnt = 0;
 	teach_event(sk, ca, r);
@@ -317,6 +331,28 @@ static u32 teach_ssthresh(struct sock *sk)
 	return teach_cc_loss_ssthresh(&ca->cc);
 }
 
+/*
+ * Why the kernel enters Recovery now.  The slides' rule is three duplicate
+ * ACKs, and without SACK that is Linux's rule too (it counts dupacks in
+ * sacked_out).  With SACK, RACK decides (net.ipv4.tcp_recovery): a
+ * segment is lost once one sent after it was delivered and it is older
+ * than RTT + a reordering window, a window that is zero once reordering
+ * (3) segments are SACKed.  So recovery may begin before the third
+ * dupack, on an ACK that also advances snd_una, or from RACK's timer
+ * with no ACK at all.
+ */
+static u8 teach_recovery_cause(const struct sock *sk,
+			       const struct teach_sk *ca)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	if (ca->cc.dupack_run >= TEACH_DUPACK_THRESHOLD)
+		return TEACH_RECOVERY_DUPACKS;
+	if (!tcp_is_sack(tp) || tp->sacked_out >= tp->reordering)
+		return TEACH_RECOVERY_DUPTHRESH;
+	return TEACH_RECOVERY_RACK;
+}
+
 /* Called before icsk_ca_state changes: it still holds the old state. */
 static void teach_set_state(struct sock *sk, u8 new_state)
 {
@@ -334,6 +370,7 @@ static void teach_set_state(struct sock *sk, u8 new_state)
 		if (tcp_sk(sk)->snd_una == ca->prev_una && !ca->dupack_seen)
 			teach_dupack_events(sk, ca,
 					    teach_count_dupacks(sk, ca));
+		ca->recovery = teach_recovery_cause(sk, ca);
 		r = teach_cc_fast_retransmit(&ca->cc);
 		break;
 	case TCP_CA_Loss:

@@ -173,6 +173,8 @@ static void teach_show_sock(struct seq_file *seq, struct sock *sk)
 	teach_put_u64(&l, ' ', cc->fast_retransmits);
 	teach_put_u64(&l, ' ', cc->timeouts);
 	teach_put_u64(&l, ' ', cc->undos);
+	teach_put_char(&l, ' ');
+	teach_put_str(&l, teach_recovery_name(ca->recovery));
 	teach_put_char(&l, '\n');
 	seq_write(seq, l.buf, l.len);
 }
@@ -203,7 +205,7 @@ static int teach_seq_show(struct seq_file *seq, void *v)
 	struct sock *sk;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos\n");
+		seq_puts(seq, "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos recovery\n");
 		return 0;
 	}
 

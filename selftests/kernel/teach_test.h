@@ -793,9 +793,10 @@ struct tt_sock_line {
 	unsigned long long wnd;
 	unsigned int inflight, srtt_us, acks, ss_incr, ca_incr, dupacks;
 	unsigned int fast_retransmits, timeouts, undos;
+	char recovery[16];	/* why the last fast retransmit began */
 };
 
-#define TT_PROC_HEADER "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos"
+#define TT_PROC_HEADER "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos recovery"
 
 /*
  * Find @cookie's line in /proc/net/tcp_teach of namespace @ns.
@@ -832,12 +833,13 @@ TT_FN int tt_proc_find(struct tt_net *n, const char *ns,
 			continue;
 		}
 		memset(&l, 0, sizeof(l));
-		if (sscanf(line, "%63s %63s %llu %15s %15s %15s %u %u %15s %u %u %llu %u %u %u %u %u %u %u %u %u",
+		if (sscanf(line, "%63s %63s %llu %15s %15s %15s %u %u %15s %u %u %llu %u %u %u %u %u %u %u %u %u %15s",
 			   l.local, l.remote, &l.cookie, l.algo, l.phase,
 			   l.ca_state, &l.cwnd, &l.snd_cwnd, ss, &l.mss,
 			   &l.rwnd, &l.wnd, &l.inflight, &l.srtt_us, &l.acks,
 			   &l.ss_incr, &l.ca_incr, &l.dupacks,
-			   &l.fast_retransmits, &l.timeouts, &l.undos) != 21) {
+			   &l.fast_retransmits, &l.timeouts, &l.undos,
+			   l.recovery) != 22) {
 			fprintf(stderr, "# bad line: %s\n", line);
 			found = -1;
 			break;
