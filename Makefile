@@ -143,7 +143,7 @@ docs-demo: all
 # The examples in the docs, from real runs (sim: deterministic, so
 # `make check` compares them; see docs/examples.sh).
 docs: userspace
-	docs/examples.sh docs/ttp.md
+	docs/examples.sh docs/ttp.md README.md
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KFENCE), cached, and
 # the kselftests on it.  Not part of `make check`: see README.md.

@@ -13,6 +13,7 @@
 #include <net/tcp.h>
 #include "tcp_teach_compat.h"
 #include "teach_cc.h"
+#include "teach_format.h"
 
 /* Per-socket state, kept in icsk_ca_priv. */
 struct teach_sk {
@@ -54,6 +55,7 @@ struct teach_event {
 	u32 rwnd;		/* bytes */
 	u32 mss;
 	u32 srtt_us;
+	u32 prior_cwnd;		/* the window before the last cut */
 	__be16 sport;
 	__be16 dport;
 	u8 family;

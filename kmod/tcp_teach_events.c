@@ -53,6 +53,7 @@ struct teach_reader {
 	unsigned long *has_staged;	/* bitmap over CPUs */
 	u64 lost;			/* not yet reported as "# dropped" */
 	bool all;			/* CAP_NET_ADMIN: every socket's events */
+	bool header_sent;		/* the column names precede the events */
 	kuid_t uid;			/* else only those of this owner */
 	char line[TEACH_LINE_MAX];
 	size_t len, off;		/* unread part of line */
@@ -84,6 +85,7 @@ static void teach_event_fill(struct teach_event *e, struct sock *sk,
 	e->rwnd = tp->snd_wnd;
 	e->mss = tp->mss_cache;
 	e->srtt_us = tp->srtt_us >> 3;
+	e->prior_cwnd = ca->cc.prior_cwnd;
 	e->sport = inet->inet_sport;
 	e->dport = inet->inet_dport;
 	e->family = sk->sk_family;
@@ -375,17 +377,30 @@ static size_t teach_format_event(char *buf, size_t n,
 			teach_ca_name(e->algo), teach_reason_name(e->reason),
 			teach_phase_name(e->phase), e->cwnd);
 	if (e->ssthresh >= TEACH_SSTHRESH_INF)
-		len += scnprintf(buf + len, n - len, "inf ");
+		len += scnprintf(buf + len, n - len, TEACH_FMT_INF " ");
 	else
 		len += scnprintf(buf + len, n - len, "%u ", e->ssthresh);
-	len += scnprintf(buf + len, n - len, "%u %u %u %u %u ",
+	len += scnprintf(buf + len, n - len, "%u %u %u %u %u %u ",
 			 e->snd_cwnd, e->inflight, e->rwnd, e->mss,
-			 e->srtt_us);
+			 e->srtt_us, e->prior_cwnd);
 	len += teach_format_addr(buf + len, n - len, e, true);
 	len += scnprintf(buf + len, n - len, " ");
 	len += teach_format_addr(buf + len, n - len, e, false);
 	len += scnprintf(buf + len, n - len, "\n");
 	return len;
+}
+
+/* The names of the columns, in teach_format.h's order, space-separated. */
+static size_t teach_format_header(char *buf, size_t n)
+{
+	static const char cols[] = TEACH_FMT_TRACE_COLUMNS;
+	size_t i, len = 0;
+
+	for (i = 0; i < sizeof(cols) - 1 && len + 1 < n; i++)
+		buf[len++] = cols[i] == ',' ? ' ' : cols[i];
+	buf[len] = '\0';
+	return len + scnprintf(buf + len, n - len, " %s\n",
+			       TEACH_FMT_EVENT_EXTRA_COLUMNS);
 }
 
 /* Fill r->line with the next line to hand out; false if nothing is ready. */
@@ -405,6 +420,16 @@ static bool teach_next_line(struct teach_reader *r)
 		return teach_next_line(r);
 	if (cpu < 0)
 		return false;
+	/*
+	 * The header goes before the first event (the event stays staged),
+	 * so a stream without events stays empty and unreadable.
+	 */
+	if (!r->header_sent) {
+		r->len = teach_format_header(r->line, sizeof(r->line));
+		r->off = 0;
+		r->header_sent = true;
+		return true;
+	}
 	r->len = teach_format_event(r->line, sizeof(r->line), &r->staged[cpu]);
 	r->off = 0;
 	__clear_bit(cpu, r->has_staged);

@@ -158,7 +158,7 @@ static void teach_show_sock(struct seq_file *seq, struct sock *sk)
 	teach_put_u64(&l, ' ', cc->cwnd);
 	teach_put_u64(&l, ' ', tcp_snd_cwnd(tp));
 	if (cc->ssthresh >= TEACH_SSTHRESH_INF)
-		teach_put_str(&l, " inf");
+		teach_put_str(&l, " " TEACH_FMT_INF);
 	else
 		teach_put_u64(&l, ' ', cc->ssthresh);
 	teach_put_u64(&l, ' ', mss);
@@ -205,7 +205,7 @@ static int teach_seq_show(struct seq_file *seq, void *v)
 	struct sock *sk;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos recovery\n");
+		seq_puts(seq, TEACH_FMT_SOCK_COLUMNS "\n");
 		return 0;
 	}
 

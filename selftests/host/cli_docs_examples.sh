@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The sim examples in docs/ttp.md are what the code prints today
+# The sim examples in docs/ttp.md and README.md are what the code prints today
 # (docs/examples.sh --check), and the check does catch a drifted number.
 # Exit 0 pass, 1 fail, 4 skip.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 [ -x build/tcpteach ] || { echo "SKIP: build/tcpteach not built (make userspace)"; exit 4; }
-docs/examples.sh --check docs/ttp.md || { echo "FAIL: docs/ttp.md drifted: run 'make docs'"; exit 1; }
-echo "docs/ttp.md: every example matches a fresh run"
+docs/examples.sh --check docs/ttp.md README.md ||
+	{ echo "FAIL: the examples drifted: run 'make docs'"; exit 1; }
+echo "docs/ttp.md, README.md: every example matches a fresh run"
 # the check can fail: an example with one number changed
 copy=$(mktemp --suffix=.md)
 trap 'rm -f "$copy"' EXIT

@@ -28,7 +28,7 @@ if wide:
 events = {}
 for l in open(sys.argv[2]):
     f = l.split()
-    if f[0] != "#":
+    if f[0] not in ("#", "time_us"):
         events.setdefault(f[1], []).append(int(f[5]))
 top = max(max(v) for v in events.values())
 if "one scale for every row: 0..%d segments" % top not in text:

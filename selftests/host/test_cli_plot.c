@@ -230,6 +230,34 @@ TEST_F(plot, tiny_flows_left_out_and_said_so_or_picked_with_flow)
 			 self->out));
 }
 
+TEST_F(plot, the_trace_says_the_window_before_the_cut)
+{
+	char trace[128];
+	size_t len;
+	char *svg;
+	FILE *f;
+
+	/* the row before says 30, but the sender cut from 40 */
+	snprintf(trace, sizeof(trace), "%s/p.csv", self->dir);
+	f = fopen(trace, "w");
+	ASSERT_NE(NULL, f);
+	fputs(TRACE_CSV_HEADER "\n"
+	      "0,5,teach_reno,init,slow_start,1,45,1,0,65535,1448,0,1\n"
+	      "1000,5,teach_reno,slow_start,slow_start,30,45,30,29,65535,1448,900,1\n"
+	      "2000,5,teach_reno,fast_retransmit,fast_recovery,20,20,21,29,65535,1448,900,40\n"
+	      "3000,5,teach_reno,recovery_exit,cong_avoid,20,20,20,10,65535,1448,900,40\n",
+	      f);
+	fclose(f);
+	snprintf(self->out, sizeof(self->out), "%s/p.svg", self->dir);
+	ASSERT_EQ(0, CLI(self->o, "plot", trace, "-o", self->out))
+		TH_LOG("%s", self->o->err);
+	svg = slurp(self->out, &len);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, ">fast_retransmit 40->20<"));
+	EXPECT_EQ(NULL, strstr(svg, ">fast_retransmit 30->20<"));
+	free(svg);
+}
+
 TEST_F(plot, png_signature_and_size)
 {
 	static const unsigned char magic[8] = { 0x89, 'P', 'N', 'G', '\r',

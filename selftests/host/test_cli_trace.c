@@ -82,7 +82,7 @@ TEST(event_lines)
 	unsigned long long dropped = 0;
 	char err[256];
 
-	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 24 25 47 326912 1448 41200 10.77.0.1:40312 10.77.0.2:5001\n", NULL,
+	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 24 25 47 326912 1448 41200 48 10.77.0.1:40312 10.77.0.2:5001\n", NULL,
 				       &ev, &dropped, err, sizeof(err)));
 	EXPECT_EQ(1501000ULL, ev.row.time_us);
 	EXPECT_EQ(4097ULL, ev.row.flow);
@@ -90,8 +90,9 @@ TEST(event_lines)
 	EXPECT_EQ(TEACH_FAST_RECOVERY, ev.row.phase);
 	EXPECT_EQ(24U, ev.row.cwnd);
 	EXPECT_EQ(25U, ev.row.snd_cwnd);
+	EXPECT_EQ(48U, ev.row.prior_cwnd);
 	EXPECT_EQ(5001, addr_port(ev.remote));
-	ASSERT_EQ(0, teach_event_parse("5 1 teach_tahoe init slow_start 10 inf 10 0 65536 1428 0 [fd00::1]:5001 [fd00::2]:37720", NULL,
+	ASSERT_EQ(0, teach_event_parse("5 1 teach_tahoe init slow_start 10 inf 10 0 65536 1428 0 10 [fd00::1]:5001 [fd00::2]:37720", NULL,
 				       &ev, &dropped, err, sizeof(err)));
 	EXPECT_EQ(TEACH_SSTHRESH_INF, ev.row.ssthresh);
 	EXPECT_EQ(37720, addr_port(ev.remote));
@@ -100,7 +101,7 @@ TEST(event_lines)
 	EXPECT_EQ(17ULL, dropped);
 	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno init slow_start 1 2", NULL, &ev,
 					&dropped, err, sizeof(err)));
-	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno init slow_start 1 2 1 0 9 1448 0 nowhere 10.0.0.1:80", NULL,
+	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno init slow_start 1 2 1 0 9 1448 0 1 nowhere 10.0.0.1:80", NULL,
 					&ev, &dropped, err, sizeof(err)));
 }
 
@@ -114,18 +115,19 @@ TEST(event_stream_header_maps_columns_by_name)
 	EXPECT_EQ(0, teach_event_header("1 2 teach_reno init", &m, err,
 					sizeof(err)));
 	/* a newer module: one more column, in the middle */
-	ASSERT_EQ(1, teach_event_header("time_us flow algo event phase cwnd prior_cwnd ssthresh snd_cwnd inflight rwnd mss srtt_us local remote\n",
+	ASSERT_EQ(1, teach_event_header("time_us flow algo event phase cwnd future ssthresh snd_cwnd inflight rwnd mss srtt_us prior_cwnd local remote\n",
 					&m, err, sizeof(err)));
-	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 49 24 25 47 326912 1448 41200 10.77.0.1:40312 10.77.0.2:5001",
+	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 7 24 25 47 326912 1448 41200 49 10.77.0.1:40312 10.77.0.2:5001",
 				       &m, &ev, &dropped, err, sizeof(err)))
 		TH_LOG("%s", err);
+	EXPECT_EQ(49U, ev.row.prior_cwnd);
 	EXPECT_EQ(24U, ev.row.cwnd);
 	EXPECT_EQ(24U, ev.row.ssthresh);
 	EXPECT_EQ(25U, ev.row.snd_cwnd);
 	EXPECT_EQ(41200U, ev.row.srtt_us);
 	EXPECT_EQ(5001, addr_port(ev.remote));
 	/* an older one: the missing column is named */
-	EXPECT_EQ(-1, teach_event_header("time_us flow algo event phase cwnd ssthresh snd_cwnd inflight rwnd mss local remote",
+	EXPECT_EQ(-1, teach_event_header("time_us flow algo event phase cwnd ssthresh snd_cwnd inflight rwnd mss prior_cwnd local remote",
 					 &m, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "no column 'srtt_us'")) TH_LOG("%s", err);
 }
@@ -139,13 +141,15 @@ TEST(socket_columns_are_the_format_header)
 	EXPECT_STREQ("ssthresh", sock_field_name(SF_SSTHRESH));
 	EXPECT_STREQ("srtt_us", sock_field_name(SF_SRTT_US));
 	EXPECT_STREQ("undos", sock_field_name(SF_UNDOS));
+	EXPECT_STREQ("recovery", sock_field_name(SF_RECOVERY));
 	/* the fixture's header is the format's */
 	EXPECT_EQ(3, teach_sock_read(DATA "/tcp_teach", &s, err, sizeof(err)))
 		TH_LOG("%s", err);
 	free(s);
-	EXPECT_EQ(12, fmt_trace_cols()->n);
-	EXPECT_EQ(14, fmt_event_cols()->n);
-	EXPECT_STREQ("remote", fmt_event_cols()->name[13]);
+	EXPECT_EQ(13, fmt_trace_cols()->n);
+	EXPECT_STREQ("prior_cwnd", fmt_trace_cols()->name[12]);
+	EXPECT_EQ(15, fmt_event_cols()->n);
+	EXPECT_STREQ("remote", fmt_event_cols()->name[14]);
 }
 
 TEST(trace_converts_the_stream)
@@ -204,8 +208,8 @@ TEST(trace_malformed_stream_names_the_line)
 	snprintf(path, sizeof(path), "%s/tcp_teach_events", dir);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
-	fputs("1 4097 teach_reno init slow_start 1 45 1 0 65160 1448 0 10.0.0.1:1 10.0.0.2:2\n"
-	      "2 4097 teach_reno jump slow_start 1 45 1 0 65160 1448 0 10.0.0.1:1 10.0.0.2:2\n",
+	fputs("1 4097 teach_reno init slow_start 1 45 1 0 65160 1448 0 1 10.0.0.1:1 10.0.0.2:2\n"
+	      "2 4097 teach_reno jump slow_start 1 45 1 0 65160 1448 0 1 10.0.0.1:1 10.0.0.2:2\n",
 	      f);
 	fclose(f);
 	setenv("TCPTEACH_PROC_DIR", dir, 1);
@@ -263,7 +267,7 @@ TEST(show_rejects_a_bad_table)
 	snprintf(path, sizeof(path), "%s/tcp_teach", dir);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
-	fputs("local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos\n"
+	fputs(TEACH_FMT_SOCK_COLUMNS "\n"
 	      "10.0.0.1:1 10.0.0.2:2 1 teach_reno slow_start open 1 1 2\n", f);
 	fclose(f);
 	setenv("TCPTEACH_PROC_DIR", dir, 1);

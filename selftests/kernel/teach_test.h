@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "teach_format.h"
+
 #define TT_PARAMS	"/sys/module/tcp_teach/parameters/"
 #define TT_V4_A		"10.71.0.1"
 #define TT_V4_B		"10.71.0.2"
@@ -519,6 +521,7 @@ struct tt_event {
 	unsigned long long time_us, cookie;
 	char algo[16], event[20], phase[16];
 	unsigned int cwnd, ssthresh, snd_cwnd, inflight, rwnd, mss, srtt_us;
+	unsigned int prior_cwnd;
 	char local[64], remote[64];
 };
 
@@ -528,6 +531,7 @@ struct tt_events {
 	unsigned long long dropped;	/* sum of "# dropped N" lines */
 	size_t dropped_lines;
 	size_t bad_lines;
+	size_t header_lines;		/* the column names, before the events */
 	char partial[512];		/* a line split across reads */
 };
 
@@ -536,16 +540,45 @@ TT_FN int tt_parse_event(const char *line, struct tt_event *e)
 	char ss[16];
 
 	memset(e, 0, sizeof(*e));
-	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %63s %63s",
+	/* the columns of teach_format.h; tt_events_line checks the header */
+	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %u %63s %63s",
 		   &e->time_us, &e->cookie, e->algo, e->event, e->phase,
 		   &e->cwnd, ss, &e->snd_cwnd, &e->inflight, &e->rwnd,
-		   &e->mss, &e->srtt_us, e->local, e->remote) != 14)
+		   &e->mss, &e->srtt_us, &e->prior_cwnd, e->local,
+		   e->remote) != 15)
 		return -1;
-	if (!strcmp(ss, "inf"))
+	if (!strcmp(ss, TEACH_FMT_INF))
 		e->ssthresh = TT_INF;
 	else if (sscanf(ss, "%u", &e->ssthresh) != 1)
 		return -1;
 	return 0;
+}
+
+/* The stream's header line, as teach_format.h spells the columns. */
+TT_FN void tt_events_header(char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s %s", TEACH_FMT_TRACE_COLUMNS,
+		 TEACH_FMT_EVENT_EXTRA_COLUMNS);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == ',')
+			buf[i] = ' ';
+}
+
+/*
+ * The first event of what a fresh reader got in @buf: the header line
+ * comes first and must be exactly the expected one.
+ */
+TT_FN int tt_first_event(const char *buf, struct tt_event *e)
+{
+	char want[256];
+	size_t n = strcspn(buf, "\n");
+
+	tt_events_header(want, sizeof(want));
+	if (n != strlen(want) || strncmp(buf, want, n) || !buf[n])
+		return -1;
+	return tt_parse_event(buf + n + 1, e);
 }
 
 TT_FN void tt_events_line(struct tt_events *t, const char *line)
@@ -559,6 +592,18 @@ TT_FN void tt_events_line(struct tt_events *t, const char *line)
 	if (sscanf(line, "# dropped %llu", &d) == 1) {
 		t->dropped += d;
 		t->dropped_lines++;
+		return;
+	}
+	if (!strncmp(line, "time_us ", 8)) {
+		char want[256];
+
+		tt_events_header(want, sizeof(want));
+		if (strcmp(line, want) || t->n || t->header_lines) {
+			fprintf(stderr, "# bad header line: %s\n", line);
+			t->bad_lines++;
+			return;
+		}
+		t->header_lines++;
 		return;
 	}
 	if (t->n == t->cap) {

@@ -94,7 +94,7 @@ int cli_load_module(void);
 
 /* ---- cli_procfs.c: /proc/net/tcp_teach and the event stream ---- */
 /* The columns are kmod/teach_format.h's TEACH_FMT_SOCK_COLUMNS. */
-#define SOCK_NFIELDS 21
+#define SOCK_NFIELDS 22
 const char *sock_field_name(int k);
 
 struct teach_sock {
@@ -106,7 +106,7 @@ enum {
 	SF_LOCAL, SF_REMOTE, SF_COOKIE, SF_ALGO, SF_PHASE, SF_CA_STATE,
 	SF_CWND, SF_SND_CWND, SF_SSTHRESH, SF_MSS, SF_RWND, SF_WND,
 	SF_INFLIGHT, SF_SRTT_US, SF_ACKS, SF_SS_INCR, SF_CA_INCR,
-	SF_DUPACKS, SF_FAST_RETRANSMITS, SF_TIMEOUTS, SF_UNDOS,
+	SF_DUPACKS, SF_FAST_RETRANSMITS, SF_TIMEOUTS, SF_UNDOS, SF_RECOVERY,
 };
 
 /*
@@ -183,7 +183,7 @@ struct plot_opts {
 int plot_files(const char *const *files, int nfiles, const char *out,
 	       const struct plot_opts *o);
 
-/* ---- the teaching transport's entry points (issue 5) ---- */
+/* ---- the teaching transport's entry points (cli_ttp.c) ---- */
 int cmd_ttp(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 

@@ -528,7 +528,11 @@ static int read_story(const char *csv, struct story *st)
 			l->t = (double)r.time_us / 1e6;
 			l->after = r.cwnd;
 			l->ssthresh = r.ssthresh;
-			/* Rows already showing the cut may precede it. */
+			/*
+			 * The trace says the window before the cut; an older
+			 * one without prior_cwnd is read backwards (rows
+			 * already showing the cut may precede it).
+			 */
 			l->before = nlast ? last[0] : r.cwnd;
 			for (k = 0; k < nlast; k++) {
 				if (last[k] != r.cwnd) {
@@ -536,6 +540,8 @@ static int read_story(const char *csv, struct story *st)
 					break;
 				}
 			}
+			if (r.prior_cwnd)
+				l->before = r.prior_cwnd;
 			nlast = 0;
 		}
 		memmove(last + 1, last, sizeof(last) - sizeof(last[0]));

@@ -276,14 +276,17 @@ static int write_flow_data(const char *path, const struct flow *f,
 }
 
 /*
- * The window a cut started from: the previous row's cwnd, or, when rows
- * already carrying the cut value precede the event, the last value
- * before them (a few rows back at most).
+ * The window a cut started from: the trace's prior_cwnd.  A trace from
+ * before that column: the previous row's cwnd, or, when rows already
+ * carrying the cut value precede the event, the last value before them
+ * (a few rows back at most).
  */
 static unsigned int cwnd_before(const struct flow *f, size_t i)
 {
 	size_t j;
 
+	if (f->rows[i].prior_cwnd)
+		return f->rows[i].prior_cwnd;
 	for (j = i; j-- > 0 && i - j <= 8;) {
 		int ev = f->rows[j].event;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parsers for the module's /proc/net files (design.md section 4):
+ * Parsers for the module's /proc/net files (columns: kmod/teach_format.h):
  * the socket table /proc/net/tcp_teach and the event stream
  * /proc/net/tcp_teach_events.
  */

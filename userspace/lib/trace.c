@@ -20,21 +20,21 @@ int trace_write_row(FILE *f, const struct trace_row *r)
 		snprintf(ssthresh, sizeof(ssthresh), TEACH_FMT_INF);
 	else
 		snprintf(ssthresh, sizeof(ssthresh), "%u", r->ssthresh);
-	if (fprintf(f, "%llu,%llu,%s,%s,%s,%u,%s,%u,%u,%u,%u,%u\n",
+	if (fprintf(f, "%llu,%llu,%s,%s,%s,%u,%s,%u,%u,%u,%u,%u,%u\n",
 		    r->time_us, r->flow, r->algo,
 		    teach_reason_name((unsigned int)r->event),
 		    teach_phase_name((unsigned int)r->phase), r->cwnd,
 		    ssthresh, r->snd_cwnd, r->inflight, r->rwnd, r->mss,
-		    r->srtt_us) < 0)
+		    r->srtt_us, r->prior_cwnd) < 0)
 		return -1;
 	return 0;
 }
 
 int trace_is_header(const char *line)
 {
-	size_t n = strlen(TRACE_CSV_HEADER);
+	size_t n = strlen(TEACH_FMT_TRACE_BASE_COLUMNS);
 
-	return strncmp(line, TRACE_CSV_HEADER, n) == 0 &&
+	return strncmp(line, TEACH_FMT_TRACE_BASE_COLUMNS, n) == 0 &&
 	       (line[n] == '\0' || line[n] == ',' || line[n] == '\n' ||
 		line[n] == '\r');
 }
@@ -61,9 +61,11 @@ int trace_parse_row(const char *line, struct trace_row *r,
 	char buf[512], *field[FMT_MAX_COLS + 1], *p;
 	unsigned int *u32s[] = {
 		&r->cwnd, NULL, &r->snd_cwnd, &r->inflight, &r->rwnd, &r->mss,
-		&r->srtt_us,
+		&r->srtt_us, &r->prior_cwnd,
 	};
 	size_t n = 0, len = strlen(line), i, ncols = (size_t)cols->n;
+	/* the columns up to srtt_us; prior_cwnd came later */
+	size_t nbase = (size_t)cols->n - 1;
 
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
@@ -82,7 +84,7 @@ int trace_parse_row(const char *line, struct trace_row *r,
 			break;
 		*p++ = '\0';
 	}
-	if (n < ncols) {
+	if (n < nbase) {
 		snprintf(err, errlen, "expected %zu columns, found %zu",
 			 ncols, n);
 		return -1;
@@ -115,7 +117,7 @@ int trace_parse_row(const char *line, struct trace_row *r,
 			 field[4]);
 		return -1;
 	}
-	for (i = 0; i < sizeof(u32s) / sizeof(u32s[0]); i++) {
+	for (i = 0; i < sizeof(u32s) / sizeof(u32s[0]) && 5 + i < n; i++) {
 		const char *s = field[5 + i];
 
 		if (!u32s[i]) {	/* ssthresh */

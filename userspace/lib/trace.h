@@ -2,7 +2,7 @@
 /*
  * The shared CSV trace: one row per window event, the same columns for
  * the kernel module's event stream and the teaching transport, so one
- * plotter draws both (design.md section 4).
+ * plotter draws both (columns: kmod/teach_format.h).
  */
 #ifndef TCPTEACH_TRACE_H
 #define TCPTEACH_TRACE_H
@@ -27,6 +27,7 @@ struct trace_row {
 	unsigned int rwnd;		/* bytes */
 	unsigned int mss;		/* bytes */
 	unsigned int srtt_us;
+	unsigned int prior_cwnd;	/* before the last cut; 0 = unknown */
 };
 
 void trace_write_header(FILE *f);
@@ -40,7 +41,10 @@ int trace_write_row(FILE *f, const struct trace_row *r);
 int trace_parse_row(const char *line, struct trace_row *r,
 		    char *err, size_t errlen);
 
-/* True when @line is exactly the header (extra columns allowed). */
+/*
+ * True when @line is the header (extra columns allowed; an older trace
+ * without prior_cwnd too).
+ */
 int trace_is_header(const char *line);
 
 #endif

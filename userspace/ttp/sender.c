@@ -86,6 +86,7 @@ void ttp_sender_emit(struct ttp_sender *s, enum teach_reason r, uint64_t now)
 	row.rwnd = s->snd_wnd;
 	row.mss = s->mss;
 	row.srtt_us = (unsigned int)min64(ttp_rtt_srtt(&s->rtt), 0xffffffffu);
+	row.prior_cwnd = s->cc.prior_cwnd;
 	s->cfg.on_event(s->cfg.event_ctx, &row);
 }
 
