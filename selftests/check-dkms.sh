@@ -11,11 +11,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/selftests/vm/kernels.sh"
 label=${1:-$KERNEL_DEFAULT}
 kernel_check "$label" || exit 2
+kernel_ready "$label" check-dkms || exit 1
 dir=$(kernel_dir "$label")
-if [ ! -f "$dir/complete" ]; then
-	echo "check-dkms: kernel $label is not in $KCACHE; run 'make deps' first" >&2
-	exit 1
-fi
 abi=$(cat "$dir/abi")
 kdir=$(cat "$dir/kdir")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$REPO/dkms.conf")
@@ -30,28 +27,13 @@ mkdir -p "$src/kmod" "$t/tree" "$t/install/$abi"
 cp "$REPO/Makefile" "$REPO/Kbuild" "$REPO/dkms.conf" "$src/"
 cp "$REPO"/kmod/*.c "$REPO"/kmod/*.h "$src/kmod/"
 
-# The builder of 7.x is the trixie chroot: its own dkms and gcc-14, with
-# the private trees mounted at the same path.
-run() {
-	if [ "$(kernel_field "$label" 2)" = trixie ]; then
-		# shellcheck disable=SC2016
-		unshare -m /bin/sh -c 'mkdir -p "$1$2" && mount --bind "$2" "$1$2" &&
-			mount -t proc proc "$1/proc" && root=$1 && shift 2 &&
-			exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-			LANG=C.UTF-8 mok_signing_key="$mok_signing_key" \
-			mok_certificate="$mok_certificate" chroot "$root" "$@"' \
-			sh "$TRIXIE_ROOT" "$t" "$@"
-	else
-		"$@"
-	fi
-}
-
-export mok_signing_key=$t/mok.key mok_certificate=$t/mok.pub
-dk=(dkms --dkmstree "$t/tree" --sourcetree "$t/src" --installtree "$t/install")
+# 7.x runs trixie's dkms in the chroot.
+dk=(mok_signing_key="$t/mok.key" mok_certificate="$t/mok.pub"
+    dkms --dkmstree "$t/tree" --sourcetree "$t/src" --installtree "$t/install")
 log=$t/dkms.log
 step() {
 	echo "+ dkms $*" >> "$log"
-	if ! run "${dk[@]}" "$@" >> "$log" 2>&1; then
+	if ! in_builder "$label" "$t" "${dk[@]}" "$@" >> "$log" 2>&1; then
 		cat "$log"
 		echo "check-dkms: dkms $1 failed for $label ($abi)"
 		exit 1

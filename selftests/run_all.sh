@@ -104,10 +104,18 @@ kernel_suite() {
 	fi
 }
 
+# How long each part took, for the summary ("TIME part seconds").
+timed() {
+	local part=$1 start=$SECONDS
+	shift
+	"$@"
+	echo "TIME $part $((SECONDS - start))"
+}
+
 {
-	[ "$HOST" = 1 ] && host_suite
+	[ "$HOST" = 1 ] && timed host host_suite
 	for k in "${KLIST[@]}"; do
-		kernel_suite "$k" "$@"
+		timed "$k" kernel_suite "$k" "$@"
 	done
 } 2>&1 | tee -a "$LOG"
 
@@ -123,8 +131,10 @@ for k in "${KLIST[@]}"; do
 	echo "kernel $k ($(kernel_abi "$k")):" \
 		"$(grep -acF "RESULT pass [$k] " "$LOG") passed," \
 		"$(grep -acF "RESULT fail [$k] " "$LOG") failed," \
-		"$(grep -acF "RESULT skip [$k] " "$LOG") skipped"
+		"$(grep -acF "RESULT skip [$k] " "$LOG") skipped" \
+		"in $(sed -n "s/^TIME $k //p" "$LOG")s"
 done
+[ "$HOST" = 1 ] && echo "host tests in $(sed -n 's/^TIME host //p' "$LOG")s"
 if [ $((pass + fail)) -eq 0 ]; then
 	echo "run_all: no test ran" >&2
 	fail=1

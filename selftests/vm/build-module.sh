@@ -15,42 +15,20 @@ fi
 label=$1
 shift
 kernel_check "$label" || exit 2
-dir=$(kernel_dir "$label")
-if [ ! -f "$dir/complete" ]; then
-	echo "build-module: kernel $label is not in $KCACHE; run 'make deps' first" >&2
-	exit 1
-fi
-kdir=$(cat "$dir/kdir")
+kernel_ready "$label" build-module || exit 1
+kdir=$(cat "$(kernel_dir "$label")/kdir")
 out=$REPO/build/kernels/$label
 mkdir -p "$out/kmod"
 # -p keeps the times, so an unchanged file is not rebuilt.
 cp -p "$REPO/Kbuild" "$out/"
 cp -p "$REPO"/kmod/*.c "$REPO"/kmod/*.h "$out/kmod/"
 
-case $(kernel_field "$label" 2) in
-host)
-	# Headers made with a compiler this machine lacks (5.10's gcc-10)
-	# build with the host's gcc-12.
-	args=()
-	want=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null)
-	if [ -n "$want" ] && ! command -v "x86_64-linux-gnu-$want" >/dev/null; then
-		args=(CC=gcc)
-	fi
-	make -C "$kdir" M="$out" "${args[@]}" "$@" modules
-	;;
-trixie)
-	if [ ! -f "$TRIXIE_ROOT/.complete" ]; then
-		echo "build-module: no trixie chroot in $TRIXIE_ROOT; run 'make deps' first" >&2
-		exit 1
-	fi
-	# The output directory appears at the same path inside the chroot;
-	# the mounts live only as long as this private mount namespace.
-	# shellcheck disable=SC2016
-	# 7.x's objtool reads /proc/self.
-	unshare -m /bin/sh -c 'mkdir -p "$1$2" && mount --bind "$2" "$1$2" &&
-		mount -t proc proc "$1/proc" &&
-		root=$1 && shift && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 chroot "$root" make -C "$2" M="$1" "$@" modules' \
-		sh "$TRIXIE_ROOT" "$out" "$kdir" "$@"
-	;;
-esac
+# Headers made with a compiler this machine lacks (5.10's gcc-10) build
+# with the host's gcc-12; the trixie chroot has the gcc-14 they need.
+args=()
+want=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null || true)
+if [ "$(kernel_field "$label" 2)" = host ] && [ -n "$want" ] &&
+   ! command -v "x86_64-linux-gnu-$want" >/dev/null; then
+	args=(CC=gcc)
+fi
+in_builder "$label" "$out" make -C "$kdir" M="$out" "${args[@]}" "$@" modules

@@ -65,3 +65,35 @@ kernel_dir() {
 kernel_abi() {
 	cat "$(kernel_dir "$1")/abi" 2>/dev/null
 }
+
+# kernel_ready LABEL WHO: LABEL is cached (and its builder made), or an
+# error that names the fix, prefixed with WHO.
+kernel_ready() {
+	if [ ! -f "$(kernel_dir "$1")/complete" ]; then
+		echo "$2: kernel $1 is not in $KCACHE; run 'make deps' first" >&2
+		return 1
+	fi
+	if [ "$(kernel_field "$1" 2)" = trixie ] && [ ! -f "$TRIXIE_ROOT/.complete" ]; then
+		echo "$2: no trixie chroot in $TRIXIE_ROOT; run 'make deps' first" >&2
+		return 1
+	fi
+}
+
+# in_builder LABEL DIR [NAME=VALUE...] CMD...: run CMD where LABEL's
+# modules are built, with only PATH, HOME, LANG and the NAME=VALUEs in its
+# environment: here, or in the trixie chroot with DIR (read-write) and
+# /proc (7.x's objtool reads it) mounted at the same paths, mounts that
+# live only as long as a private mount namespace.
+in_builder() {
+	local label=$1 dir=$2
+	shift 2
+	set -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
+	if [ "$(kernel_field "$label" 2)" != trixie ]; then
+		"$@"
+		return
+	fi
+	# shellcheck disable=SC2016
+	unshare -m /bin/sh -c 'mkdir -p "$1$2" && mount --bind "$2" "$1$2" &&
+		mount -t proc proc "$1/proc" && root=$1 && shift 2 &&
+		exec chroot "$root" "$@"' sh "$TRIXIE_ROOT" "$dir" "$@"
+}
