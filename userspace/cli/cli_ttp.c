@@ -203,6 +203,16 @@ static FILE *open_trace(const char *cmd, const char *path)
 	return f;
 }
 
+static int open_pcap(const char *cmd, struct ttp_pcap *pcap, const char *path)
+{
+	if (!ttp_pcap_open(pcap, path))
+		return 0;
+	fprintf(stderr, "tcpteach %s: cannot write '%s': %s\n"
+		"  fix: give a writable path to --pcap\n", cmd, path,
+		strerror(errno));
+	return -1;
+}
+
 static int close_trace(FILE *f)
 {
 	if (!f)
@@ -401,10 +411,7 @@ int ttp_cmd_main(int argc, char **argv)
 		return 1;
 	o.trace = tf;
 	if (pcap_path) {
-		if (ttp_pcap_open(&pcap, pcap_path)) {
-			fprintf(stderr, "tcpteach ttp: cannot write '%s': %s\n"
-				"  fix: give a writable path to --pcap\n",
-				pcap_path, strerror(errno));
+		if (open_pcap("ttp", &pcap, pcap_path)) {
 			close_trace(tf);
 			return 1;
 		}
@@ -701,10 +708,7 @@ int sim_cmd_main(int argc, char **argv)
 		c.client.event_ctx = tf;
 	}
 	if (pcap_path) {
-		if (ttp_pcap_open(&pcap, pcap_path)) {
-			fprintf(stderr, "tcpteach sim: cannot write '%s': %s\n"
-				"  fix: give a writable path to --pcap\n",
-				pcap_path, strerror(errno));
+		if (open_pcap("sim", &pcap, pcap_path)) {
 			close_trace(tf);
 			free(data);
 			return 1;
