@@ -692,17 +692,21 @@ TT_FN long tt_events_find(const struct tt_events *t, size_t from,
 }
 
 /*
- * After a cut to cwnd 1 at event @from - 1: slow start (+1 or +2 per
- * event, never past ssthresh @ss), then congestion avoidance (+1 per
- * event) once cwnd reached @ss; other events leave cwnd alone and every
- * event carries @ss.  Returns NULL when the events from @from on follow
- * that, else what is wrong (at which event).
+ * After a cut to cwnd 1 at event @from - 1: slow start, then congestion
+ * avoidance (+1 per event) once cwnd reached @ss; other events leave cwnd
+ * alone and every event carries @ss.  Slow start doubles per round trip
+ * whatever an ACK covers, so one event may add several segments (a
+ * stretch ACK, or the cumulative ACK that repairs the hole), but the
+ * first growth after the cut is exactly 1 -> 2 (the round began at 1),
+ * no event more than doubles the window, and none passes @ss.  Returns
+ * NULL when the events from @from on follow that, else what is wrong
+ * (at which event).
  */
 TT_FN const char *tt_check_slow_start_again(const struct tt_events *t,
 					    size_t from, unsigned int ss)
 {
 	static char why[160];
-	int reached = 0;
+	int reached = 0, grown = 0;
 	size_t i;
 
 	for (i = from; i < t->n; i++) {
@@ -715,11 +719,14 @@ TT_FN const char *tt_check_slow_start_again(const struct tt_events *t,
 		else if (!strcmp(e->event, "slow_start")) {
 			if (reached)
 				bad = "slow start after reaching ssthresh";
-			else if (e->cwnd < prev + 1 || e->cwnd > prev + 2)
-				bad = "slow start step not +1 or +2";
+			else if (!grown && (prev != 1 || e->cwnd != 2))
+				bad = "first growth after the cut is not 1 -> 2";
+			else if (e->cwnd <= prev || e->cwnd > 2 * prev)
+				bad = "slow start step shrinks or more than doubles";
 			else if (e->cwnd > ss)
 				bad = "slow start past ssthresh";
 			reached = e->cwnd == ss;
+			grown = 1;
 		} else if (!strcmp(e->event, "cong_avoid")) {
 			if (!reached)
 				bad = "congestion avoidance below ssthresh";
