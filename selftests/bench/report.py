@@ -557,10 +557,10 @@ def fct_md(rows):
     cells = sorted({(int(r["rtt_ms"]), int(r["size"])) for r in rows})
     reps = max([int(r["rep"]) for r in rows] or [0])
 
-    def vals(c, algo):
-        return [fnum(r["fct_ms"]) for r in rows
+    def vals(c, algo, key="fct_ms", rep=None):
+        return [fnum(r[key]) for r in rows
                 if (int(r["rtt_ms"]), int(r["size"])) == c and
-                r["algo"] == algo]
+                r["algo"] == algo and (rep is None or int(r["rep"]) == rep)]
 
     L.append("Completion time in ms (connect() to the receiver's FIN), "
              "median [min–max] of %d run(s); no loss, no bottleneck, "
@@ -575,22 +575,12 @@ def fct_md(rows):
         r = med(a) / med(b) if a and b and med(b) else None
         pr = []
         for rep in range(1, reps + 1):
-            x = [fnum(q["fct_ms"]) for q in rows if int(q["rep"]) == rep
-                 and (int(q["rtt_ms"]), int(q["size"])) == c]
-            ta = [fnum(q["fct_ms"]) for q in rows if int(q["rep"]) == rep
-                  and (int(q["rtt_ms"]), int(q["size"])) == c
-                  and q["algo"] == "teach_reno_linux"]
-            tb = [fnum(q["fct_ms"]) for q in rows if int(q["rep"]) == rep
-                  and (int(q["rtt_ms"]), int(q["size"])) == c
-                  and q["algo"] == "reno"]
-            if len(x) == 2 and ta and tb and tb[0]:
+            ta, tb = vals(c, "teach_reno_linux", rep=rep), vals(c, "reno",
+                                                                rep=rep)
+            if ta and tb and tb[0]:
                 pr.append(ta[0] / tb[0])
-        rt = "%s / %s" % (
-            fmt(med([fnum(q["retrans"]) for q in rows if q["algo"] == "reno"
-                     and (int(q["rtt_ms"]), int(q["size"])) == c]), 0),
-            fmt(med([fnum(q["retrans"]) for q in rows
-                     if q["algo"] == "teach_reno_linux"
-                     and (int(q["rtt_ms"]), int(q["size"])) == c]), 0))
+        rt = "%s / %s" % (fmt(med(vals(c, "reno", "retrans")), 0),
+                          fmt(med(vals(c, "teach_reno_linux", "retrans")), 0))
         L.append("| %d ms, %s | %s | %s | %s | %s | %s |" % (
             c[0], "%g kB" % (c[1] / 1000) if c[1] < 1000000 else
             "%g MB" % (c[1] / 1e6), spread(b), spread(a), fmt(r, 3),
