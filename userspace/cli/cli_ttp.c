@@ -282,7 +282,7 @@ int ttp_cmd_main(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ttp_udp_opts o;
+	struct ttp_xfer_opts o;
 	struct ttp_xfer_result r;
 	struct ttp_pcap pcap;
 	const char *out = "-", *trace = NULL, *pcap_path = NULL, *host = "";
@@ -292,7 +292,7 @@ int ttp_cmd_main(int argc, char **argv)
 	int ch, rc, recv, mss_given = 0;
 	FILE *tf = NULL;
 
-	ttp_udp_opts_default(&o);
+	ttp_xfer_opts_default(&o);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(ttp_usage, argc < 2 ? stderr : stdout);
