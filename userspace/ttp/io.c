@@ -37,6 +37,30 @@ static uint32_t isn_source(void *ctx)
 	return (uint32_t)ttp_io_rand64();	/* "determined randomly" */
 }
 
+FILE *ttp_io_open_out(const char *path, struct ttp_xfer_result *r)
+{
+	FILE *out = strcmp(path, "-") ? fopen(path, "wb") : stdout;
+
+	if (!out)
+		snprintf(r->err, sizeof(r->err),
+			 "cannot write '%s': %s; give a writable path with -o",
+			 path, strerror(errno));
+	return out;
+}
+
+int ttp_io_close_out(FILE *out, const char *path, int rc,
+		     struct ttp_xfer_result *r)
+{
+	if (out == stdout) {
+		fflush(stdout);
+	} else if (out && fclose(out) && !rc) {
+		snprintf(r->err, sizeof(r->err), "closing '%s': %s", path,
+			 strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
 void ttp_xfer_opts_default(struct ttp_xfer_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -336,6 +360,7 @@ struct rx {
 	struct ttp_conn *c;
 	struct ttp_conn_cfg cc;
 	uint16_t port, rport;
+	uint64_t since;			/* the connection's start */
 };
 
 static int rx_packet(struct rx *x, const struct ttp_pkt *p, uint64_t now,
@@ -373,6 +398,7 @@ static int rx_packet(struct rx *x, const struct ttp_pkt *p, uint64_t now,
 	}
 	x->l->raddr = si.raddr;
 	x->rport = si.rport;
+	x->since = now;
 	ttp_conn_accept_established(x->c, &si, now);
 	ttp_conn_input_seg(x->c, &s, now);
 	return 0;
@@ -482,7 +508,7 @@ int ttp_io_recv(struct ttp_io *l, uint16_t port, FILE *out,
 			goto out;
 		}
 	}
-	r->duration_us = ttp_io_now_us() - start;
+	r->duration_us = ttp_io_now_us() - x.since;
 	/* all data and their FIN arrived: the last ACK's fate is theirs */
 	if (!ttp_conn_peer_closed(x.c)) {
 		snprintf(r->err, sizeof(r->err),

@@ -125,6 +125,12 @@ bool ttp_io_unwrap(struct ttp_io *l, unsigned int i,
 bool ttp_io_answer_stray(struct ttp_io *l, const struct ttp_seg *in,
 			   uint32_t saddr, uint32_t daddr, uint64_t now);
 
+/* The receiver's output file ("-" = stdout); NULL with r->err set. */
+FILE *ttp_io_open_out(const char *path, struct ttp_xfer_result *r);
+/* Close it (NULL is fine); returns @rc, or -1 when closing failed. */
+int ttp_io_close_out(FILE *out, const char *path, int rc,
+		     struct ttp_xfer_result *r);
+
 uint64_t ttp_io_now_us(void);
 uint64_t ttp_io_rand64(void);
 

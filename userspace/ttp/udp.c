@@ -189,13 +189,9 @@ int ttp_udp_recv(uint16_t port, const char *path,
 	getsockname(l.fd, (struct sockaddr *)&la, &sl);
 	port = ntohs(la.sin_port);
 	big_socket_buffers(l.fd);
-	out = strcmp(path, "-") ? fopen(path, "wb") : stdout;
-	if (!out) {
-		snprintf(r->err, sizeof(r->err),
-			 "cannot write '%s': %s; give a writable path with -o",
-			 path, strerror(errno));
+	out = ttp_io_open_out(path, r);
+	if (!out)
 		goto out;
-	}
 	if (ready)
 		ready(ready_ctx, port);
 	/* the first datagram tells us who the sender is (recvfrom) */
@@ -229,13 +225,7 @@ int ttp_udp_recv(uint16_t port, const char *path,
 	udp_got(&l, 0, (size_t)got);	/* waiting in in[0] */
 	rc = ttp_io_recv(&l, port, out, path, 1, o, r);
 out:
-	if (out && out != stdout && fclose(out) && !rc) {
-		snprintf(r->err, sizeof(r->err), "closing '%s': %s", path,
-			 strerror(errno));
-		rc = -1;
-	} else if (out == stdout) {
-		fflush(stdout);
-	}
+	rc = ttp_io_close_out(out, path, rc, r);
 	ttp_io_free(&l);
 	return rc;
 }
