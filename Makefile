@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps
+	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps shell
 
 all: module userspace kselftests
 
@@ -136,6 +136,13 @@ demo: all
 	@mkdir -p $(B)/demo
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/$(B)/demo
 	@echo "demo: figure and traces in $(B)/demo/ (refresh docs/demo/ with 'make docs-demo')"
+
+# An interactive shell in the test VM, tcp_teach.ko loaded, the repository
+# at its own path; KERNEL=LABEL (or KVER=) boots another kernel of the matrix.
+SHELL_KERNEL = $(or $(KERNEL),$(KVER))
+shell: userspace
+	$(if $(SHELL_KERNEL),selftests/vm/build-module.sh $(SHELL_KERNEL) -s,$(MAKE) module)
+	selftests/vm/run-vm.sh --shell $(if $(SHELL_KERNEL),--kernel $(SHELL_KERNEL))
 
 docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
