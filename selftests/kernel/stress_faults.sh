@@ -22,8 +22,13 @@ ip -n "$A" link set lo up
 ip -n "$B" link set lo up
 ip -n "$A" link set va up
 ip -n "$B" link set vb up
-ip netns exec "$A" ethtool -K va tso off gso off gro off >/dev/null
-ip netns exec "$B" ethtool -K vb tso off gso off gro off >/dev/null
+# Offloads stay at their defaults (TSO/GSO/GRO on), as on a real NIC.
+# Static neighbours: netem's loss also hits ARP, and three lost requests
+# made connect() fail with "No route to host" before TCP ever ran.
+ip -n "$A" neigh replace 10.72.0.2 dev va nud permanent \
+	lladdr "$(ip -n "$B" -br link show vb | awk '{print $3}')"
+ip -n "$B" neigh replace 10.72.0.1 dev vb nud permanent \
+	lladdr "$(ip -n "$A" -br link show va | awk '{print $3}')"
 XFER=$(dirname "$0")/lib/xfer.py
 
 # netem on both directions: "$1" for data, "$2" for ACKs.  Delete first:
