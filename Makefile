@@ -229,7 +229,7 @@ bench: all
 
 # --- teaching transport ---
 # libFuzzer targets for the segment parser, the connection state machine
-# and the IPv4 packet parser (for a TUN link); `make fuzz` builds them and
+# and the TUN link's packet path (IPv4, TCP, RST); `make fuzz` builds them and
 # runs each briefly on a copy of the seed corpus (FUZZ_RUNS=... to run
 # longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600 runs each for ten minutes).
 FUZZ_CC ?= clang
@@ -240,7 +240,8 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
 	userspace/lib/num.c userspace/ttp/segment.c userspace/ttp/stream.c \
 	userspace/ttp/rtt.c userspace/ttp/receiver.c userspace/ttp/sender.c \
-	userspace/ttp/conn.c userspace/ttp/listener.c userspace/ttp/ipv4.c
+	userspace/ttp/conn.c userspace/ttp/listener.c userspace/ttp/ipv4.c \
+	userspace/ttp/io.c userspace/ttp/pcap.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h
 	@mkdir -p $(dir $@)
