@@ -849,8 +849,6 @@ struct tt_sock_line {
 	char recovery[16];	/* why the last fast retransmit began */
 };
 
-#define TT_PROC_HEADER "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos recovery"
-
 /*
  * Find @cookie's line in /proc/net/tcp_teach of namespace @ns.
  * Returns 1 found, 0 not found, -1 on a malformed file.
@@ -878,7 +876,7 @@ TT_FN int tt_proc_find(struct tt_net *n, const char *ns,
 			fprintf(stderr, "# raw: %s\n", line);
 		if (first) {
 			first = 0;
-			if (strcmp(line, TT_PROC_HEADER)) {
+			if (strcmp(line, TEACH_FMT_SOCK_COLUMNS)) {
 				fprintf(stderr, "# bad header: %s\n", line);
 				found = -1;
 				break;

@@ -158,6 +158,7 @@ struct trace_opts {
 	double duration;		/* seconds; 0 = until stopped */
 	unsigned long count;		/* events; 0 = unlimited */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	int t0_after_init;		/* time 0 = the first event after init */
 };
 
 struct trace_result {
