@@ -126,6 +126,7 @@ struct teach_event {
 	struct trace_row row;		/* time_us absolute, from the kernel */
 	char local[64];
 	char remote[64];
+	char recovery[16];		/* why a fast retransmit began, or "-" */
 };
 
 /* Where each column of fmt_event_cols() is in the stream's lines. */
