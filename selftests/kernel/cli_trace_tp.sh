@@ -64,7 +64,7 @@ import socket
 s = socket.socket()
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"cubic")
 s.connect(("10.78.0.2", 5001))
-s.sendall(b"x" * 2000000)
+s.sendall(b"x" * 6000000)
 s.shutdown(socket.SHUT_WR)
 s.recv(1)
 ' || fail "transfer"
