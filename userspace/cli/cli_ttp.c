@@ -222,12 +222,16 @@ static void tun_summary(FILE *f, const struct ttp_xfer_result *r)
 	int i;
 
 	fprintf(f, "  tun: packets in %llu, out %llu, not for us %llu, "
-		"RST to unknown ports %llu, write errors %llu\n",
+		"RST to unknown ports %llu, write errors %llu; "
+		"zero-window probes %llu, RST in %llu, out %llu\n",
 		(unsigned long long)s->packets_in,
 		(unsigned long long)s->packets_out,
 		(unsigned long long)s->not_ours,
 		(unsigned long long)s->rst_strays,
-		(unsigned long long)s->send_errors);
+		(unsigned long long)s->send_errors,
+		(unsigned long long)r->st.probes,
+		(unsigned long long)r->st.rst_in,
+		(unsigned long long)r->st.rst_out);
 	fprintf(f, "  tun: refused IPv4");
 	for (i = 1; i < TTP_IPV4_NR_ERRS; i++)
 		fprintf(f, "%s %s %llu", i > 1 ? "," : "",
