@@ -70,9 +70,10 @@ print(f"bytes {n}\nmbit {n * 8 / dt / 1e6:.1f}", flush=True)
 '
 SOURCE='
 import socket, sys
+data = open(sys.argv[3], "rb").read()	# before the clock starts
 s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=120)
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"reno")
-s.sendall(open(sys.argv[3], "rb").read())
+s.sendall(data)
 s.shutdown(socket.SHUT_WR)
 s.recv(1)
 '

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One write per packet: a TUN device takes no batches. */
@@ -71,6 +72,34 @@ static void set_addr(struct sockaddr *sa, uint32_t a)
 }
 
 /*
+ * Ready means reachable: right after the device is up, the kernel may
+ * for a moment refuse to route to us (connect gave ENETUNREACH on 6.1),
+ * so wait until a route lookup to --local works.
+ */
+static int wait_routable(uint32_t local, struct ttp_xfer_result *r)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(local) };
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int i, s, ok;
+
+	for (i = 0; i < 300; i++) {
+		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0)
+			break;
+		ok = !connect(s, (struct sockaddr *)&sa, sizeof(sa));
+		close(s);
+		if (ok)
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+	snprintf(r->err, sizeof(r->err), "the kernel has no route to --local "
+		 "after 3 s: %s; is another device using these addresses?",
+		 strerror(errno));
+	return -1;
+}
+
+/*
  * Create the device and give the kernel's side its address, a route to
  * ours (point to point), the MTU, and bring it up.
  */
@@ -118,7 +147,7 @@ static int tun_open(struct ttp_io *l, const struct ttp_xfer_opts *o,
 	l->laddr = o->local;
 	l->raddr = o->peer;
 	l->ip_host = true;
-	rc = 0;
+	rc = wait_routable(o->local, r);
 out:
 	if (sock >= 0)
 		close(sock);
