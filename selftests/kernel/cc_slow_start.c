@@ -17,7 +17,9 @@
  *
  * With a small receive window the window stops growing at it
  * ("rwnd_limited"): the slides' "if the congestion window reaches the
- * size of the receive window, it stops growing".
+ * size of the receive window, it stops growing".  That size is the
+ * largest window the peer offered; the rwnd column of an event is the
+ * window of that ACK, which may be smaller for a moment.
  *
  * Round trips are read from the event times: the sender sends a window in
  * a burst that takes a few ms, its ACKs come back one RTT (100 ms) later,
@@ -177,17 +179,20 @@ TEST_F_TIMEOUT(ss, rwnd_limits_growth, 180)
 	ASSERT_LT(2, t->n);
 	ASSERT_LE(1, tt_events_count(t, "rwnd_limited"));
 	for (i = 0; i < t->n; i++) {
-		const struct tt_event *e = &t->ev[i];
-		unsigned int rwnd = e->rwnd / e->mss;
+		unsigned int rwnd = t->ev[i].rwnd / t->ev[i].mss;
 
 		if (rwnd > max_rwnd)
 			max_rwnd = rwnd;
-		/* Growth happens only up to rwnd. */
+	}
+	for (i = 0; i < t->n; i++) {
+		const struct tt_event *e = &t->ev[i];
+
+		/* Growth happens only up to the receive window's size. */
 		if (!strcmp(e->event, "slow_start") ||
 		    !strcmp(e->event, "cong_avoid"))
-			ASSERT_GE(rwnd, e->cwnd);
+			ASSERT_GE(max_rwnd, e->cwnd);
 		if (!strcmp(e->event, "rwnd_limited"))
-			ASSERT_LE(rwnd, e->cwnd);
+			ASSERT_LE(e->rwnd / e->mss, e->cwnd);
 	}
 	TH_LOG("rwnd at most %u segments, cwnd ended at %u, %zu rwnd_limited",
 	       max_rwnd, t->ev[t->n - 1].cwnd,
