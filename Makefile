@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps
+	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps shell docs-kernel
 
 all: module userspace kselftests
 
@@ -137,6 +137,20 @@ demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/$(B)/demo
 	@echo "demo: figure and traces in $(B)/demo/ (refresh docs/demo/ with 'make docs-demo')"
 
+# An interactive shell in the test VM, tcp_teach.ko loaded, the repository
+# at its own path; KERNEL=LABEL (or KVER=) boots another kernel of the matrix.
+SHELL_KERNEL = $(or $(KERNEL),$(KVER))
+shell: userspace
+	$(if $(SHELL_KERNEL),selftests/vm/build-module.sh $(SHELL_KERNEL) -s,$(MAKE) module)
+	selftests/vm/run-vm.sh --shell $(if $(SHELL_KERNEL),--kernel $(SHELL_KERNEL))
+
+# The kernel-side examples of docs/cli.md and the man page, from a run in
+# the VM (their shape is checked by selftests/kernel/cli_docs_kernel.sh).
+docs-kernel: all
+	selftests/vm/run-vm.sh -- python3 $(CURDIR)/docs/kernel-examples.py run \
+		$(CURDIR)/$(B)/docs-kernel.json
+	docs/kernel-examples.py write $(B)/docs-kernel.json
+
 docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
 
@@ -215,7 +229,7 @@ bench: all
 
 # --- teaching transport ---
 # libFuzzer targets for the segment parser, the connection state machine
-# and the IPv4 packet parser (for a TUN link); `make fuzz` builds them and
+# and the TUN link's packet path (IPv4, TCP, RST); `make fuzz` builds them and
 # runs each briefly on a copy of the seed corpus (FUZZ_RUNS=... to run
 # longer; FUZZ_RUNS=-1 FUZZ_SECONDS=600 runs each for ten minutes).
 FUZZ_CC ?= clang
@@ -226,7 +240,8 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Ikmod -Iuserspace \
 FUZZ_LIB := kmod/teach_cc.c userspace/lib/trace.c userspace/lib/format.c \
 	userspace/lib/num.c userspace/ttp/segment.c userspace/ttp/stream.c \
 	userspace/ttp/rtt.c userspace/ttp/receiver.c userspace/ttp/sender.c \
-	userspace/ttp/conn.c userspace/ttp/listener.c userspace/ttp/ipv4.c
+	userspace/ttp/conn.c userspace/ttp/listener.c userspace/ttp/ipv4.c \
+	userspace/ttp/io.c userspace/ttp/pcap.c
 
 $(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIB) userspace/ttp/*.h kmod/teach_cc.h
 	@mkdir -p $(dir $@)

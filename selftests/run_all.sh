@@ -102,6 +102,11 @@ kernel_suite() {
 	else
 		suite_result fail "[$k] vm: run-vm.sh failed (exit $rc); see its message above"
 	fi
+	# The interactive guest shell (make shell), once: on the first kernel.
+	if [ "$k" = "${KLIST[0]}" ] && want vm-shell; then
+		run_exit "vm: run-vm.sh --shell typed at through a terminal" \
+			selftests/vm/test-shell.py --kernel "$k" | label_results "$k"
+	fi
 }
 
 # How long each part took, for the summary ("TIME part seconds").

@@ -47,7 +47,7 @@ static void one_transfer(struct __test_metadata *_metadata, size_t size,
 			 uint32_t mss)
 {
 	char in[] = "/tmp/ttp_in_XXXXXX", out[] = "/tmp/ttp_out_XXXXXX";
-	struct ttp_udp_opts o;
+	struct ttp_xfer_opts o;
 	struct ttp_xfer_result r;
 	uint8_t a[32], b[32], *data = malloc(size ? size : 1);
 	size_t i, la, lb;
@@ -66,7 +66,7 @@ static void one_transfer(struct __test_metadata *_metadata, size_t size,
 	fd = mkstemp(out);
 	ASSERT_GE(fd, 0);
 	close(fd);
-	ttp_udp_opts_default(&o);
+	ttp_xfer_opts_default(&o);
 	o.algo = algo;
 	o.mode = mode;
 	o.mss = mss;
@@ -109,7 +109,7 @@ TEST(loopback_sizes_modes_algorithms)
 
 TEST(sender_gives_up_when_nobody_listens)
 {
-	struct ttp_udp_opts o;
+	struct ttp_xfer_opts o;
 	struct ttp_xfer_result r;
 	char in[] = "/tmp/ttp_in_XXXXXX";
 	int fd = mkstemp(in);
@@ -117,7 +117,7 @@ TEST(sender_gives_up_when_nobody_listens)
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(5, write(fd, "hello", 5));
 	close(fd);
-	ttp_udp_opts_default(&o);
+	ttp_xfer_opts_default(&o);
 	o.max_retries = 3;
 	o.rto_max_us = 400000;
 	/* port 9 (discard): nothing of ours answers there */

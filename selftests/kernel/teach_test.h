@@ -523,6 +523,7 @@ struct tt_event {
 	unsigned int cwnd, ssthresh, snd_cwnd, inflight, rwnd, mss, srtt_us;
 	unsigned int prior_cwnd;
 	char local[64], remote[64];
+	char recovery[16];	/* fast_retransmit: the rule that began it */
 };
 
 struct tt_events {
@@ -541,11 +542,11 @@ TT_FN int tt_parse_event(const char *line, struct tt_event *e)
 
 	memset(e, 0, sizeof(*e));
 	/* the columns of teach_format.h; tt_events_line checks the header */
-	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %u %63s %63s",
+	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %u %63s %63s %15s",
 		   &e->time_us, &e->cookie, e->algo, e->event, e->phase,
 		   &e->cwnd, ss, &e->snd_cwnd, &e->inflight, &e->rwnd,
 		   &e->mss, &e->srtt_us, &e->prior_cwnd, e->local,
-		   e->remote) != 15)
+		   e->remote, e->recovery) != 16)
 		return -1;
 	if (!strcmp(ss, TEACH_FMT_INF))
 		e->ssthresh = TT_INF;
@@ -848,8 +849,6 @@ struct tt_sock_line {
 	char recovery[16];	/* why the last fast retransmit began */
 };
 
-#define TT_PROC_HEADER "local remote cookie algo phase ca_state cwnd snd_cwnd ssthresh mss rwnd wnd inflight srtt_us acks ss_incr ca_incr dupacks fast_retransmits timeouts undos recovery"
-
 /*
  * Find @cookie's line in /proc/net/tcp_teach of namespace @ns.
  * Returns 1 found, 0 not found, -1 on a malformed file.
@@ -877,7 +876,7 @@ TT_FN int tt_proc_find(struct tt_net *n, const char *ns,
 			fprintf(stderr, "# raw: %s\n", line);
 		if (first) {
 			first = 0;
-			if (strcmp(line, TT_PROC_HEADER)) {
+			if (strcmp(line, TEACH_FMT_SOCK_COLUMNS)) {
 				fprintf(stderr, "# bad header: %s\n", line);
 				found = -1;
 				break;

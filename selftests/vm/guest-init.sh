@@ -26,6 +26,10 @@ for arg in $(cat /proc/cmdline 2>/dev/null); do
 	tcpteach.load=*) LOAD=${arg#*=} ;;
 	tcpteach.kver=*) KVER=${arg#*=} ;;
 	tcpteach.debug=*) DEBUG=${arg#*=} ;;
+	tcpteach.shell=*) SHELL_MODE=${arg#*=} ;;
+	tcpteach.term=*) SHELL_TERM=${arg#*=} ;;
+	tcpteach.rows=*) ROWS=${arg#*=} ;;
+	tcpteach.cols=*) COLS=${arg#*=} ;;
 	esac
 done
 
@@ -67,5 +71,16 @@ if [ "$LOAD" = 1 ]; then
 fi
 
 cd "$REPO" || finish 1
+if [ "${SHELL_MODE:-0}" = 1 ]; then
+	# The user's terminal is ttyS1: a line discipline that echoes and
+	# turns Ctrl-C into SIGINT, and a new session whose controlling
+	# terminal it is, so bash has job control.
+	stty -F /dev/ttyS1 sane rows "${ROWS:-24}" cols "${COLS:-80}" 2>/dev/null
+	echo "tcpteach VM: Linux $(uname -r), tcp_teach $(grep -q '^tcp_teach ' /proc/modules && echo loaded || echo 'not loaded'), the repository at $REPO (shared read-write), everything else scratch." >/dev/ttyS1
+	echo "'exit' or Ctrl-D powers the VM off." >/dev/ttyS1
+	TERM=${SHELL_TERM:-vt100} PS1='\h:\w# ' setsid --ctty --wait \
+		bash --norc -i </dev/ttyS1 >/dev/ttyS1 2>&1
+	finish $?
+fi
 bash "$RUN/cmd"
 finish $?

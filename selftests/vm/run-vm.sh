@@ -6,7 +6,11 @@
 #
 #   selftests/vm/run-vm.sh [--kernel LABEL] [--no-load] [--debug] [--timeout S]
 #                          [--mem MB] -- CMD ARGS...
+#   selftests/vm/run-vm.sh --shell [--kernel LABEL] [--no-load] ...
 #
+# --shell (`make shell`) gives an interactive bash in the guest instead of
+# a command: on this terminal, with job control (Ctrl-C reaches the
+# guest's foreground job, not qemu); `exit` or Ctrl-D powers the VM off.
 # --kernel boots another kernel of the matrix (5.10, 6.1, 6.12, 7.x; see
 # kernels.sh) with build/kernels/LABEL/tcp_teach.ko ('make module
 # KVER=LABEL'); without it, Debian's 6.1 with ./tcp_teach.ko ('make').
@@ -33,10 +37,11 @@ DEBUG=${TCPTEACH_VM_DEBUG:-0}
 TIMEOUT=${TCPTEACH_VM_TIMEOUT:-1500}
 BOOT_TIMEOUT=${TCPTEACH_VM_BOOT_TIMEOUT:-}
 MEM=2048
+SHELL_MODE=0
 SMP=${TCPTEACH_VM_SMP:-2}
 
 usage() {
-	sed -n '2,19s/^# \{0,1\}//p' "$0"
+	sed -n '2,23s/^# \{0,1\}//p' "$0"
 	exit 2
 }
 
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--debug) DEBUG=1 ;;
 	--kernel) KLABEL=$2; kernel_check "$KLABEL" || exit 2; shift ;;
 	--timeout) TIMEOUT=$2; shift ;;
+	--shell) SHELL_MODE=1 ;;
 	--mem) MEM=$2; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -54,6 +60,16 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ "$SHELL_MODE" = 1 ]; then
+	[ $# -eq 0 ] || { echo "run-vm: --shell takes no command (run it in the shell, or drop --shell)" >&2; exit 2; }
+	[ -t 0 ] && [ -t 1 ] || {
+		echo "run-vm: --shell needs a terminal on standard input and output (run it from an interactive terminal; for scripts use 'run-vm.sh -- CMD')" >&2
+		exit 2
+	}
+	# A shell session lasts as long as the user wants, unless told.
+	[ -n "${TCPTEACH_VM_TIMEOUT:-}" ] || TIMEOUT=0
+	set -- bash -i
+fi
 [ $# -gt 0 ] || { echo "run-vm: no command given (see --help)" >&2; exit 2; }
 
 if [ "$DEBUG" = 1 ]; then
@@ -132,6 +148,22 @@ rm -rf "$INITRD"
 APPEND="console=ttyS0 loglevel=4 panic_on_warn=1 oops=panic panic=-1"
 APPEND+=" tcpteach.repo=$REPO tcpteach.run=$RUN tcpteach.load=$LOAD"
 APPEND+=" tcpteach.kver=$KVER tcpteach.debug=$DEBUG"
+SERIAL=(-serial stdio)
+STDIN=/dev/null
+if [ "$SHELL_MODE" = 1 ]; then
+	# The guest's terminal: this one's type and size (a serial line
+	# knows neither).
+	read -r rows cols < <(stty size 2>/dev/null) || true
+	term=${TERM:-vt100}
+	[[ "$term" =~ ^[A-Za-z0-9._+-]+$ ]] || term=vt100
+	APPEND+=" tcpteach.shell=1 tcpteach.term=$term"
+	APPEND+=" tcpteach.rows=${rows:-24} tcpteach.cols=${cols:-80}"
+	# signal=off: qemu passes Ctrl-C to the guest instead of quitting.
+	SERIAL=(-chardev stdio,id=con,signal=off -serial chardev:con)
+	STDIN=/dev/stdin
+	# qemu puts the terminal in raw mode; put it back however qemu ends.
+	TTY_SAVED=$(stty -g)
+fi
 # KASAN's shadow does not cover the 5-level direct map TCG offers.
 [ "$DEBUG" = 1 ] && APPEND+=" kmemleak=on no5lvl"
 
@@ -150,14 +182,14 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-no-reboot -display none -monitor none -nodefaults \
 	-kernel "$KIMAGE" -initrd "$RUN/initrd.gz" \
 	-append "$APPEND" \
-	-serial "file:$RUN/kernel.log" -serial stdio \
+	-serial "file:$RUN/kernel.log" "${SERIAL[@]}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$REPO",mount_tag=repo,security_model=none,multidevs=remap \
-	-device virtio-rng-pci </dev/null &
+	-device virtio-rng-pci <"$STDIN" &
 qpid=$!
 # A background job ignores the terminal's Ctrl-C: take the guest down
 # with this script.
-trap 'kill "$qpid" 2>/dev/null' EXIT
+trap 'kill "$qpid" 2>/dev/null; [ -z "${TTY_SAVED:-}" ] || stty "$TTY_SAVED"' EXIT
 # A kernel that hangs while booting prints nothing at loglevel 4: give up
 # after BOOT_TIMEOUT rather than the whole run's TIMEOUT.  The initramfs
 # marks the run "booted" once the repository is mounted.
@@ -169,11 +201,13 @@ while kill -0 "$qpid" 2>/dev/null && [ ! -e "$RUN/booted" ]; do
 	fi
 	sleep 1
 done
-[ -e "$RUN/booted" ] &&
+# (In a shell the guest greets the user itself.)
+[ -e "$RUN/booted" ] && [ "$SHELL_MODE" = 0 ] &&
 	echo "run-vm: guest booted in $(( $(date +%s) - start ))s" >&2
 wait "$qpid"
 qrc=$?
 trap - EXIT
+[ -z "${TTY_SAVED:-}" ] || stty "$TTY_SAVED"
 set -e
 echo "run-vm: guest ran $(( $(date +%s) - start ))s" >&2
 

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "teach_cc.h"
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -69,11 +71,13 @@ static int trace_line(const char *line, const char *name,
 	if (o->port >= 0 && addr_port(ev.local) != o->port &&
 	    addr_port(ev.remote) != o->port)
 		return 0;
-	if (!st->have_t0) {
+	if (!st->have_t0 &&
+	    !(o->t0_after_init && ev.row.event == TEACH_EV_INIT)) {
 		st->t0 = ev.row.time_us;
 		st->have_t0 = 1;
 	}
-	ev.row.time_us = ev.row.time_us >= st->t0 ? ev.row.time_us - st->t0 : 0;
+	ev.row.time_us = st->have_t0 && ev.row.time_us >= st->t0 ?
+		ev.row.time_us - st->t0 : 0;
 	if (trace_write_row(out, &ev.row)) {
 		cli_err("trace: write failed: %s", strerror(errno));
 		return -1;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `tcpteach ttp recv|send` (the teaching transport over UDP) and
- * `tcpteach sim` (a whole transfer over the simulated link).
+ * `tcpteach ttp recv|send` (the teaching transport over UDP, or over a
+ * TUN device to the kernel's TCP) and `tcpteach sim` (a whole transfer
+ * over the simulated link).
  */
 #include "cli/ttp_cmd.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "lib/trace.h"
 #include "ttp/pcap.h"
 #include "ttp/sim.h"
+#include "ttp/tun.h"
 #include "ttp/udp.h"
 
 #define EXIT_USAGE 2
@@ -28,17 +31,20 @@
 #define UDP_ETHERNET_MSS 1452
 
 static const char ttp_usage[] =
-"usage: tcpteach ttp recv [--port P] [-o FILE] [options]\n"
-"       tcpteach ttp send FILE HOST:PORT [--mode saw|gbn]\n"
+"usage: tcpteach ttp recv [--port P] [-o FILE] [--link udp|tun] [options]\n"
+"       tcpteach ttp send FILE HOST:PORT [--link udp|tun] [--mode saw|gbn]\n"
 "                         [--cc tahoe|reno|none] [--trace CSV] [--pcap FILE]\n"
 "\n"
 "The teaching transport: the slides' TCP (handshake, sliding window,\n"
 "flow control, slow start, fast retransmit, FIN) in userspace, its\n"
-"segments carried in UDP datagrams.  recv writes exactly the bytes it\n"
-"received; both sides exit non-zero when the transfer cannot complete.\n"
+"segments carried in UDP datagrams (--link udp, the default) or, as\n"
+"real IPv4/TCP packets, through a TUN device to the kernel's own TCP\n"
+"(--link tun, root): then the peer is Linux (nc, python, iperf3).\n"
+"recv writes exactly the bytes it received; both sides exit non-zero\n"
+"when the transfer cannot complete.\n"
 "\n"
 "options:\n"
-"  --port P        recv: UDP port to listen on (default 5001; 0 = any)\n"
+"  --port P        recv: port to listen on (default 5001; 0 = any, UDP)\n"
 "  -o FILE         recv: write the data here (default '-' = stdout)\n"
 "  --mode M        saw (stop-and-wait) or gbn (sliding window, default)\n"
 "  --cc ALGO       reno (default), tahoe or none\n"
@@ -53,7 +59,17 @@ static const char ttp_usage[] =
 "  --pcap FILE     record every segment as IPv4/TCP (tshark, wireshark)\n"
 "  --timeout S     recv: give up when no sender came, or it went silent,\n"
 "                  for S seconds (default: wait for a sender; 30 s silent)\n"
-"  -q, --quiet     no summary\n";
+"  -q, --quiet     no summary\n"
+"\n"
+"TUN link (--link tun):\n"
+"  --tun NAME      the device (default: the kernel names it, tun0 ...)\n"
+"  --local ADDR    the transport's own IPv4 address (default 10.73.0.2)\n"
+"  --peer ADDR     the kernel's address on the device (default 10.73.0.1;\n"
+"                  send: HOST is this address)\n"
+"  --mtu BYTES     the device's MTU (default 1500; the MSS defaults to\n"
+"                  MTU - 40, so 1460)\n"
+"  e.g.  tcpteach ttp send big.bin 10.73.0.1:5001 --link tun\n"
+"        (with 'nc -l -p 5001 > copy.bin' started first)\n";
 
 static const char sim_usage[] =
 "usage: tcpteach sim [--loss R] [--rtt MS] [--rate MBIT] [--drop N,...]\n"
@@ -189,6 +205,52 @@ static void summary(FILE *f, const char *what, uint64_t bytes,
 		(unsigned long long)st->events);
 }
 
+static void cookies_summary(FILE *f, const struct ttp_listener_stats *l)
+{
+	fprintf(f, "  SYN cookies: %llu sent when the table was full, %llu proved "
+		"by an ACK, %llu bad; %llu connection(s) accepted\n",
+		(unsigned long long)l->cookies_sent,
+		(unsigned long long)l->cookies_ok,
+		(unsigned long long)l->cookies_bad,
+		(unsigned long long)l->accepted);
+}
+
+/* The TUN link's own counters: what it refused, what it answered. */
+static void tun_summary(FILE *f, const struct ttp_xfer_result *r)
+{
+	const struct ttp_io_stats *s = &r->link;
+	int i;
+
+	fprintf(f, "  tun: packets in %llu, out %llu, not for us %llu, "
+		"RST to unknown ports %llu, write errors %llu\n",
+		(unsigned long long)s->packets_in,
+		(unsigned long long)s->packets_out,
+		(unsigned long long)s->not_ours,
+		(unsigned long long)s->rst_strays,
+		(unsigned long long)s->send_errors);
+	fprintf(f, "  tun: refused IPv4");
+	for (i = 1; i < TTP_IPV4_NR_ERRS; i++)
+		fprintf(f, "%s %s %llu", i > 1 ? "," : "",
+			ttp_ipv4_err_name(i), (unsigned long long)s->ip_bad[i]);
+	fprintf(f, "; refused TCP");
+	for (i = 1; i < TTP_SEG_NR_ERRS; i++)
+		fprintf(f, "%s %s %llu", i > 1 ? "," : "",
+			ttp_seg_err_name(i),
+			(unsigned long long)r->st.bad_segs[i]);
+	fputc('\n', f);
+	if (!r->listened)
+		return;
+	fprintf(f, "  listener: %llu SYNs, %llu SYN-ACKs from the table, "
+		"half-open entries now %u, at most %u, %llu expired, "
+		"%llu refused, %llu replies dropped\n",
+		(unsigned long long)r->lis.syns,
+		(unsigned long long)r->lis.synacks, r->lis.half_open,
+		r->lis.half_open_max, (unsigned long long)r->lis.expired,
+		(unsigned long long)r->lis.bad_segs,
+		(unsigned long long)r->lis.replies_dropped);
+	cookies_summary(f, &r->lis);
+}
+
 static FILE *open_trace(const char *cmd, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
@@ -227,6 +289,7 @@ enum {
 	OPT_TRACE, OPT_PCAP, OPT_TIMEOUT, OPT_LOSS, OPT_RTT, OPT_RATE,
 	OPT_QUEUE, OPT_DROP, OPT_DUP, OPT_REORDER, OPT_CORRUPT, OPT_SIZE,
 	OPT_SEED, OPT_FLOOD, OPT_SSTHRESH, OPT_ACK_EVERY, OPT_HELP,
+	OPT_LINK, OPT_TUN, OPT_LOCAL, OPT_PEER, OPT_MTU,
 };
 
 /* --ack-every N: how many in-order segments one ACK may cover. */
@@ -265,6 +328,40 @@ static void announce(void *ctx, uint16_t port)
 	fprintf(stderr, "ttp recv: listening on UDP port %u\n", port);
 }
 
+struct tun_where {
+	const struct ttp_xfer_opts *o;
+	uint16_t port;
+};
+
+static void addr_str(uint32_t a, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = htonl(a) };
+
+	inet_ntop(AF_INET, &in, buf, (socklen_t)len);
+}
+
+static void announce_tun(void *ctx, const char *dev)
+{
+	const struct tun_where *w = ctx;
+	char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
+
+	addr_str(w->o->local, l, sizeof(l));
+	addr_str(w->o->peer, p, sizeof(p));
+	fprintf(stderr, "ttp recv: listening on %s:%u (TUN %s; the kernel's "
+		"side is %s)\n", l, w->port, dev, p);
+}
+
+/* A dotted IPv4 address in host order. */
+static int parse_ipv4(const char *s, uint32_t *a)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return -1;
+	*a = ntohl(in.s_addr);
+	return 0;
+}
+
 int ttp_cmd_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -278,21 +375,27 @@ int ttp_cmd_main(int argc, char **argv)
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "link", required_argument, NULL, OPT_LINK },
+		{ "tun", required_argument, NULL, OPT_TUN },
+		{ "local", required_argument, NULL, OPT_LOCAL },
+		{ "peer", required_argument, NULL, OPT_PEER },
+		{ "mtu", required_argument, NULL, OPT_MTU },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ttp_udp_opts o;
+	struct ttp_xfer_opts o;
 	struct ttp_xfer_result r;
 	struct ttp_pcap pcap;
 	const char *out = "-", *trace = NULL, *pcap_path = NULL, *host = "";
 	char hostbuf[256];
 	uint64_t port = 5001, v;
 	uint16_t dport = 0;
-	int ch, rc, recv, mss_given = 0;
+	int ch, rc, recv, mss_given = 0, tun = 0, peer_given = 0;
+	uint32_t host_addr;
 	FILE *tf = NULL;
 
-	ttp_udp_opts_default(&o);
+	ttp_xfer_opts_default(&o);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(ttp_usage, argc < 2 ? stderr : stdout);
@@ -368,6 +471,38 @@ int ttp_cmd_main(int argc, char **argv)
 			/* silent before the first segment counts too */
 			o.idle_timeout_us = o.connect_timeout_us = v * 1000000;
 			break;
+		case OPT_LINK:
+			if (strcmp(optarg, "udp") && strcmp(optarg, "tun"))
+				return usage_error("ttp", "unknown link '%s'",
+						   optarg,
+						   "use --link udp or tun");
+			tun = !strcmp(optarg, "tun");
+			break;
+		case OPT_TUN:
+			if (!*optarg || strlen(optarg) >= 16 ||
+			    strchr(optarg, '/') || strchr(optarg, ' '))
+				return usage_error("ttp", "bad device name '%s'",
+						   optarg, "give --tun NAME, "
+						   "1..15 characters, no '/'");
+			o.tun_name = optarg;
+			break;
+		case OPT_LOCAL:
+		case OPT_PEER:
+			if (parse_ipv4(optarg, ch == OPT_LOCAL ? &o.local :
+							    &o.peer))
+				return usage_error("ttp",
+						   "bad IPv4 address '%s'",
+						   optarg, "give --local/--peer "
+						   "as a.b.c.d, e.g. 10.73.0.2");
+			peer_given |= ch == OPT_PEER;
+			break;
+		case OPT_MTU:
+			if (parse_size(optarg, 65535, &v) || v < 576)
+				return usage_error("ttp", "bad MTU '%s'",
+						   optarg,
+						   "give --mtu 576..65535");
+			o.mtu = (uint32_t)v;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -393,6 +528,31 @@ int ttp_cmd_main(int argc, char **argv)
 				   argv[optind + 1],
 				   "give HOST:PORT with PORT 1..65535, e.g. 127.0.0.1:5001");
 	host = hostbuf;
+	if (!tun && (o.tun_name[0] || o.local != 0x0a490002 ||
+		     o.peer != 0x0a490001 || o.mtu != 1500))
+		return usage_error("ttp", "%s", "--tun/--local/--peer/--mtu "
+				   "without --link tun",
+				   "add --link tun, or drop them for UDP");
+	if (tun && !recv) {
+		/* the kernel's address is where we send to */
+		if (parse_ipv4(host, &host_addr) ||
+		    (peer_given && host_addr != o.peer))
+			return usage_error("ttp", "bad TUN destination '%s'",
+					   host, "give the kernel's side of "
+					   "the device as HOST, e.g. "
+					   "10.73.0.1:5001 (the --peer)");
+		o.peer = host_addr;
+	}
+	if (tun && o.local == o.peer)
+		return usage_error("ttp", "%s", "--local equals --peer",
+				   "give the two ends different addresses");
+	if (tun && !port && recv)
+		return usage_error("ttp", "%s", "--port 0 with --link tun",
+				   "give the port to listen on, e.g. 5001");
+	if (tun && mss_given && o.mss > o.mtu - 40)
+		return usage_error("ttp", "%s", "--mss larger than the MTU "
+				   "allows", "give --mss <= MTU - 40, or a "
+				   "larger --mtu");
 	/*
 	 * The sender uses the Ethernet MSS everywhere, loopback included:
 	 * with 32000-byte segments the slides' 64 kB ssthresh is 2 segments
@@ -400,7 +560,8 @@ int ttp_cmd_main(int argc, char **argv)
 	 * to LOOPBACK_MSS, so a sender's --mss 32000 is fast on loopback.
 	 */
 	if (!mss_given)
-		o.mss = recv ? LOOPBACK_MSS : UDP_ETHERNET_MSS;
+		o.mss = tun ? o.mtu - 40 :
+		        recv ? LOOPBACK_MSS : UDP_ETHERNET_MSS;
 	if (o.wscale >= 0) {
 		o.wscale = 0;
 		while (o.wscale < TTP_WSCALE_MAX &&
@@ -417,11 +578,19 @@ int ttp_cmd_main(int argc, char **argv)
 		}
 		o.pcap = &pcap;
 	}
-	if (recv)
+	if (tun && recv) {
+		struct tun_where w = { &o, (uint16_t)port };
+
+		rc = ttp_tun_recv((uint16_t)port, out, &o, &r,
+				  o.quiet ? NULL : announce_tun, &w);
+	} else if (tun) {
+		rc = ttp_tun_send(argv[optind], dport, &o, &r);
+	} else if (recv) {
 		rc = ttp_udp_recv((uint16_t)port, out, &o, &r,
 				  o.quiet ? NULL : announce, NULL);
-	else
+	} else {
 		rc = ttp_udp_send(argv[optind], host, dport, &o, &r);
+	}
 	if (o.pcap && ttp_pcap_close(o.pcap) && !rc) {
 		fprintf(stderr, "tcpteach ttp: writing '%s' failed\n",
 			pcap_path);
@@ -435,6 +604,9 @@ int ttp_cmd_main(int argc, char **argv)
 	if (!o.quiet && (!rc || r.duration_us))
 		summary(stderr, recv ? "ttp recv" : "ttp send", r.bytes,
 			r.duration_us, &r.st);
+	/* the refused packets are the point of a TUN run's summary */
+	if (!o.quiet && tun && (!rc || r.link.packets_in))
+		tun_summary(stderr, &r);
 	if (rc) {
 		fprintf(stderr, "tcpteach ttp %s: %s\n",
 			recv ? "recv" : "send", r.err[0] ? r.err : "failed");
@@ -491,12 +663,7 @@ static void syn_flood_summary(FILE *f, const struct ttp_sim_cfg *c,
 		"half-open entries at most %u of %u (backlog), %llu expired\n",
 		(unsigned long long)c->syn_flood, (unsigned long long)l->syns,
 		l->half_open_max, c->backlog, (unsigned long long)l->expired);
-	fprintf(f, "  SYN cookies: %llu sent when the table was full, %llu proved "
-		"by an ACK, %llu bad; %llu connection(s) accepted\n",
-		(unsigned long long)l->cookies_sent,
-		(unsigned long long)l->cookies_ok,
-		(unsigned long long)l->cookies_bad,
-		(unsigned long long)l->accepted);
+	cookies_summary(f, l);
 }
 
 static void csv_row(void *ctx, const struct trace_row *row)

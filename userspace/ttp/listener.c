@@ -163,20 +163,8 @@ static void send_rst(struct ttp_listener *l, uint32_t daddr,
 {
 	struct ttp_seg s;
 
-	if (in->flags & TTP_RST)
-		return;
-	memset(&s, 0, sizeof(s));
-	s.sport = in->dport;
-	s.dport = in->sport;
-	s.wscale = -1;
-	if (in->flags & TTP_ACK) {
-		s.seq = in->ack;
-		s.flags = TTP_RST;
-	} else {
-		s.ack = in->seq + in->len + !!(in->flags & TTP_SYN);
-		s.flags = TTP_RST | TTP_ACK;
-	}
-	reply(l, daddr, &s);
+	if (ttp_seg_rst_for(in, &s))
+		reply(l, daddr, &s);
 }
 
 static struct ttp_half_open *find(struct ttp_listener *l, uint32_t raddr,

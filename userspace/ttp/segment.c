@@ -182,6 +182,27 @@ int ttp_seg_decode(const uint8_t *buf, size_t len, uint32_t saddr,
 	return TTP_SEG_OK;
 }
 
+bool ttp_seg_rst_for(const struct ttp_seg *in, struct ttp_seg *rst)
+{
+	if (in->flags & TTP_RST)
+		return false;
+	memset(rst, 0, sizeof(*rst));
+	rst->sport = in->dport;
+	rst->dport = in->sport;
+	rst->wscale = -1;
+	if (in->flags & TTP_ACK) {
+		/* the peer says what it expects: our RST is believed */
+		rst->seq = in->ack;
+		rst->flags = TTP_RST;
+	} else {
+		/* no ACK to go by: acknowledge what it sent instead */
+		rst->ack = in->seq + in->len + !!(in->flags & TTP_SYN) +
+			   !!(in->flags & TTP_FIN);
+		rst->flags = TTP_RST | TTP_ACK;
+	}
+	return true;
+}
+
 const char *ttp_seg_err_name(int err)
 {
 	static const char *const names[TTP_SEG_NR_ERRS] = {

@@ -12,6 +12,7 @@
 #ifndef TTP_SEGMENT_H
 #define TTP_SEGMENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,12 @@ int ttp_seg_decode(const uint8_t *buf, size_t len, uint32_t saddr,
 /* Internet checksum (RFC 1071) over pseudo-header + segment, big endian. */
 uint16_t ttp_tcp_checksum(const uint8_t *seg, size_t len, uint32_t saddr,
 			  uint32_t daddr);
+
+/*
+ * The RST that answers @in, a segment no connection wants (RFC 793's
+ * reset generation): false when @in is itself a RST.
+ */
+bool ttp_seg_rst_for(const struct ttp_seg *in, struct ttp_seg *rst);
 
 const char *ttp_seg_err_name(int err);
 
