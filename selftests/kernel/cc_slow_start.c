@@ -201,4 +201,39 @@ TEST_F_TIMEOUT(ss, rwnd_limits_growth, 180)
 	ASSERT_GT(t->ev[0].ssthresh, t->ev[t->n - 1].cwnd);
 }
 
+/* x->during: the sender's TCP_INFO before any data was acknowledged. */
+static void read_info(struct tt_net *n, struct tt_xfer *x, int fd)
+{
+	socklen_t len = sizeof(struct tcp_info);
+
+	(void)n;
+	getsockopt(fd, IPPROTO_TCP, TCP_INFO, x->arg, &len);
+}
+
+/*
+ * The pacing rate (which sizes TSO bursts and the TSQ budget) is set when
+ * the connection is set up, as Linux sets reno's from the SYN-ACK: 2 x
+ * mss x cwnd / srtt in slow start.  Left unset, the first flight left in
+ * larger bursts than reno's and drew other ACKs.
+ */
+TEST_F_TIMEOUT(ss, pacing_from_the_handshake, 60)
+{
+	struct tcp_info ti = { 0 };
+	struct tt_xfer x = { .algo = variant->algo, .bytes = 0, .port = PORT,
+			     .during = read_info, .arg = &ti };
+	double want;
+
+	ASSERT_EQ(0, tt_transfer(&self->net, &x));
+	ASSERT_LT(0, ti.tcpi_rtt);
+	ASSERT_GE(1ULL, (unsigned long long)ti.tcpi_bytes_acked); /* the SYN */
+	want = 2.0 * ti.tcpi_snd_mss * ti.tcpi_snd_cwnd * 1e6 / ti.tcpi_rtt;
+	TH_LOG("pacing rate %llu B/s after the handshake (mss %u, cwnd %u, srtt %u us: %.0f expected)",
+	       (unsigned long long)ti.tcpi_pacing_rate, ti.tcpi_snd_mss,
+	       ti.tcpi_snd_cwnd, ti.tcpi_rtt, want);
+	/* ~0 is "unlimited": never set */
+	ASSERT_NE(~0ULL, (unsigned long long)ti.tcpi_pacing_rate);
+	ASSERT_LE(want * 0.95, (double)ti.tcpi_pacing_rate);
+	ASSERT_GE(want * 1.05, (double)ti.tcpi_pacing_rate);
+}
+
 TEST_HARNESS_MAIN
