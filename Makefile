@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps shell
+	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps shell docs-kernel
 
 all: module userspace kselftests
 
@@ -143,6 +143,13 @@ SHELL_KERNEL = $(or $(KERNEL),$(KVER))
 shell: userspace
 	$(if $(SHELL_KERNEL),selftests/vm/build-module.sh $(SHELL_KERNEL) -s,$(MAKE) module)
 	selftests/vm/run-vm.sh --shell $(if $(SHELL_KERNEL),--kernel $(SHELL_KERNEL))
+
+# The kernel-side examples of docs/cli.md and the man page, from a run in
+# the VM (their shape is checked by selftests/kernel/cli_docs_kernel.sh).
+docs-kernel: all
+	selftests/vm/run-vm.sh -- python3 $(CURDIR)/docs/kernel-examples.py run \
+		$(CURDIR)/$(B)/docs-kernel.json
+	docs/kernel-examples.py write $(B)/docs-kernel.json
 
 docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo

@@ -62,6 +62,7 @@ struct teach_event {
 	u8 algo;		/* enum teach_algo */
 	u8 reason;		/* enum teach_reason */
 	u8 phase;		/* enum teach_phase */
+	u8 recovery;		/* enum teach_recovery, fast_retransmit only */
 	union {
 		__be32 v4;
 		struct in6_addr v6;

@@ -92,6 +92,8 @@ static void teach_event_fill(struct teach_event *e, struct sock *sk,
 	e->algo = ca->cc.algo;
 	e->reason = reason;
 	e->phase = ca->cc.phase;
+	e->recovery = reason == TEACH_EV_FAST_RETRANSMIT ?
+		      ca->recovery : TEACH_RECOVERY_NONE;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
 		e->saddr.v6 = sk->sk_v6_rcv_saddr;
@@ -386,7 +388,8 @@ static size_t teach_format_event(char *buf, size_t n,
 	len += teach_format_addr(buf + len, n - len, e, true);
 	len += scnprintf(buf + len, n - len, " ");
 	len += teach_format_addr(buf + len, n - len, e, false);
-	len += scnprintf(buf + len, n - len, "\n");
+	len += scnprintf(buf + len, n - len, " %s\n",
+			 teach_recovery_name(e->recovery));
 	return len;
 }
 

@@ -37,8 +37,9 @@
 /*
  * /proc/net/tcp_teach_events: a header line before the first event, then
  * one line per event: the trace columns space-separated (time_us
- * absolute), then these.
+ * absolute), then these.  recovery: on a fast_retransmit event, the rule
+ * that began it (as the socket table's column); "-" on every other event.
  */
-#define TEACH_FMT_EVENT_EXTRA_COLUMNS "local remote"
+#define TEACH_FMT_EVENT_EXTRA_COLUMNS "local remote recovery"
 
 #endif

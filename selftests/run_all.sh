@@ -104,7 +104,7 @@ kernel_suite() {
 	fi
 	# The interactive guest shell (make shell), once: on the first kernel.
 	if [ "$k" = "${KLIST[0]}" ] && want vm-shell; then
-		run_exit "vm: run-vm.sh --shell typed at through a terminal" \
+		run_exit "vm: make shell typed at through a terminal" \
 			selftests/vm/test-shell.py --kernel "$k" | label_results "$k"
 	fi
 }

@@ -82,7 +82,7 @@ TEST(event_lines)
 	unsigned long long dropped = 0;
 	char err[256];
 
-	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 24 25 47 326912 1448 41200 48 10.77.0.1:40312 10.77.0.2:5001\n", NULL,
+	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 24 25 47 326912 1448 41200 48 10.77.0.1:40312 10.77.0.2:5001 rack\n", NULL,
 				       &ev, &dropped, err, sizeof(err)));
 	EXPECT_EQ(1501000ULL, ev.row.time_us);
 	EXPECT_EQ(4097ULL, ev.row.flow);
@@ -91,8 +91,9 @@ TEST(event_lines)
 	EXPECT_EQ(24U, ev.row.cwnd);
 	EXPECT_EQ(25U, ev.row.snd_cwnd);
 	EXPECT_EQ(48U, ev.row.prior_cwnd);
+	EXPECT_STREQ("rack", ev.recovery);
 	EXPECT_EQ(5001, addr_port(ev.remote));
-	ASSERT_EQ(0, teach_event_parse("5 1 teach_tahoe init slow_start 10 inf 10 0 65536 1428 0 10 [fd00::1]:5001 [fd00::2]:37720", NULL,
+	ASSERT_EQ(0, teach_event_parse("5 1 teach_tahoe init slow_start 10 inf 10 0 65536 1428 0 10 [fd00::1]:5001 [fd00::2]:37720 -", NULL,
 				       &ev, &dropped, err, sizeof(err)));
 	EXPECT_EQ(TEACH_SSTHRESH_INF, ev.row.ssthresh);
 	EXPECT_EQ(37720, addr_port(ev.remote));
@@ -101,8 +102,12 @@ TEST(event_lines)
 	EXPECT_EQ(17ULL, dropped);
 	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno init slow_start 1 2", NULL, &ev,
 					&dropped, err, sizeof(err)));
-	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno init slow_start 1 2 1 0 9 1448 0 1 nowhere 10.0.0.1:80", NULL,
+	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno init slow_start 1 2 1 0 9 1448 0 1 nowhere 10.0.0.1:80 -", NULL,
 					&ev, &dropped, err, sizeof(err)));
+	/* a recovery rule the module never names */
+	EXPECT_EQ(-1, teach_event_parse("1 2 teach_reno fast_retransmit fast_recovery 2 2 2 0 9 1448 0 4 10.0.0.2:9 10.0.0.1:80 sack", NULL,
+					&ev, &dropped, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "bad recovery 'sack'")) TH_LOG("%s", err);
 }
 
 TEST(event_stream_header_maps_columns_by_name)
@@ -115,9 +120,9 @@ TEST(event_stream_header_maps_columns_by_name)
 	EXPECT_EQ(0, teach_event_header("1 2 teach_reno init", &m, err,
 					sizeof(err)));
 	/* a newer module: one more column, in the middle */
-	ASSERT_EQ(1, teach_event_header("time_us flow algo event phase cwnd future ssthresh snd_cwnd inflight rwnd mss srtt_us prior_cwnd local remote\n",
+	ASSERT_EQ(1, teach_event_header("time_us flow algo event phase cwnd future ssthresh snd_cwnd inflight rwnd mss srtt_us prior_cwnd local remote recovery\n",
 					&m, err, sizeof(err)));
-	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 7 24 25 47 326912 1448 41200 49 10.77.0.1:40312 10.77.0.2:5001",
+	ASSERT_EQ(0, teach_event_parse("1501000 4097 teach_reno fast_retransmit fast_recovery 24 7 24 25 47 326912 1448 41200 49 10.77.0.1:40312 10.77.0.2:5001 dupacks",
 				       &m, &ev, &dropped, err, sizeof(err)))
 		TH_LOG("%s", err);
 	EXPECT_EQ(49U, ev.row.prior_cwnd);
@@ -126,8 +131,9 @@ TEST(event_stream_header_maps_columns_by_name)
 	EXPECT_EQ(25U, ev.row.snd_cwnd);
 	EXPECT_EQ(41200U, ev.row.srtt_us);
 	EXPECT_EQ(5001, addr_port(ev.remote));
+	EXPECT_STREQ("dupacks", ev.recovery);
 	/* an older one: the missing column is named */
-	EXPECT_EQ(-1, teach_event_header("time_us flow algo event phase cwnd ssthresh snd_cwnd inflight rwnd mss prior_cwnd local remote",
+	EXPECT_EQ(-1, teach_event_header("time_us flow algo event phase cwnd ssthresh snd_cwnd inflight rwnd mss prior_cwnd local remote recovery",
 					 &m, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "no column 'srtt_us'")) TH_LOG("%s", err);
 }
@@ -148,8 +154,9 @@ TEST(socket_columns_are_the_format_header)
 	free(s);
 	EXPECT_EQ(13, fmt_trace_cols()->n);
 	EXPECT_STREQ("prior_cwnd", fmt_trace_cols()->name[12]);
-	EXPECT_EQ(15, fmt_event_cols()->n);
+	EXPECT_EQ(16, fmt_event_cols()->n);
 	EXPECT_STREQ("remote", fmt_event_cols()->name[14]);
+	EXPECT_STREQ("recovery", fmt_event_cols()->name[15]);
 }
 
 TEST(trace_converts_the_stream)
@@ -208,8 +215,8 @@ TEST(trace_malformed_stream_names_the_line)
 	snprintf(path, sizeof(path), "%s/tcp_teach_events", dir);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
-	fputs("1 4097 teach_reno init slow_start 1 45 1 0 65160 1448 0 1 10.0.0.1:1 10.0.0.2:2\n"
-	      "2 4097 teach_reno jump slow_start 1 45 1 0 65160 1448 0 1 10.0.0.1:1 10.0.0.2:2\n",
+	fputs("1 4097 teach_reno init slow_start 1 45 1 0 65160 1448 0 1 10.0.0.1:1 10.0.0.2:2 -\n"
+	      "2 4097 teach_reno jump slow_start 1 45 1 0 65160 1448 0 1 10.0.0.1:1 10.0.0.2:2 -\n",
 	      f);
 	fclose(f);
 	setenv("TCPTEACH_PROC_DIR", dir, 1);

@@ -168,6 +168,8 @@ TEST_F_TIMEOUT(ev, stream, 120)
 		ASSERT_EQ(0, strncmp(t->ev[i].local, TT_V4_A ":", strlen(TT_V4_A) + 1));
 		ASSERT_STREQ(TT_V4_B ":5005", t->ev[i].remote);
 		ASSERT_EQ(1448, t->ev[i].mss);
+		/* a loss-free flow: no event names a recovery rule */
+		ASSERT_STREQ("-", t->ev[i].recovery);
 	}
 	/* The blocked reader got the header, then the same first event. */
 	ASSERT_EQ(0, tt_first_event(b.buf, &t->ev[0]));

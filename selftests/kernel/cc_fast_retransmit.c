@@ -14,8 +14,9 @@
  * slides.  With SACK, RACK decides: it may mark the segment lost before
  * the third dupack (the first SACK can come on an ACK that also advances
  * snd_una, and RACK's reordering timer may fire with fewer SACKed
- * segments).  /proc/net/tcp_teach's "recovery" column says which rule
- * fired; it must agree with the dupacks the stream shows.
+ * segments).  The fast_retransmit event's "recovery" column and
+ * /proc/net/tcp_teach's say which rule fired; both must agree with the
+ * dupacks the stream shows.
  */
 #include "kselftest_harness.h"
 #include "teach_test.h"
@@ -97,8 +98,13 @@ TEST_F_TIMEOUT(fr, one_drop, 180)
 	for (dups = 0; fr - 1 - dups >= 0 &&
 	     !strcmp(t->ev[fr - 1 - dups].event, "dupack"); dups++)
 		;
-	TH_LOG("%d dupacks before fast_retransmit; /proc says recovery began by: %s",
-	       dups, recovery);
+	TH_LOG("%d dupacks before fast_retransmit; recovery began by: %s (event), %s (/proc)",
+	       dups, t->ev[fr].recovery, recovery);
+	/* The event names the rule; other events name none. */
+	ASSERT_STREQ(recovery, t->ev[fr].recovery);
+	for (i = 0; i < t->n; i++)
+		if ((long)i != fr)
+			ASSERT_STREQ("-", t->ev[i].recovery);
 	if (!variant->sack) {
 		/* Linux's rule is the slides' rule. */
 		ASSERT_STREQ("dupacks", recovery);

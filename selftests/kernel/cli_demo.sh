@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `tcpteach demo` end to end: both runs traced, both met the fast
-# retransmits and the timeout, Tahoe fell back to cwnd 1 where Reno
-# halved, the narration says so, and the figure (PNG + SVG) is written.
+# `tcpteach demo` end to end: both runs traced, both met exactly the
+# planned losses in the planned order (fast retransmit, timeout, fast
+# retransmit), Tahoe fell back to cwnd 1 where Reno halved, the narration
+# says so, and the figure (PNG + SVG) is written.  Then a run perturbed
+# on purpose (--perturb: one more drop in the Reno run): the narration
+# and the title must tell what the trace recorded, not the plan.
 # Exit 0 pass, 1 fail, 4 skip.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,4 +42,32 @@ grep -q '3 duplicate ACKs -> fast retransmit; Reno: cwnd [0-9]* -> [0-9]*.*Tahoe
 grep -q 'timeout' "$D/narration.txt" || fail "narration lacks the timeout"
 grep -q 'teach_tahoe' "$D/tcpteach-demo.svg" && grep -q 'teach_reno' "$D/tcpteach-demo.svg" ||
 	fail "figure lacks a panel"
+# the losses of a trace, in order: "fast_retransmit timeout ..."
+losses() { awk -F, '$4 == "fast_retransmit" || $4 == "timeout" { printf "%s ", $4 }' "$1"; }
+plan="fast_retransmit timeout fast_retransmit "
+for a in tahoe reno; do
+	got=$(losses "$D/$a.csv")
+	[ "$got" = "$plan" ] || fail "$a left the plan: $got"
+done
+grep -q '^Tahoe followed the plan: 2 fast retransmits and 1 timeout' "$D/narration.txt" &&
+	grep -q '^Reno followed the plan: 2 fast retransmits and 1 timeout' "$D/narration.txt" ||
+	fail "narration does not say both runs followed the plan"
+grep -q 'same drops and one timeout' "$D/tcpteach-demo.svg" || fail "title lacks the plan"
+grep -q 'dport 5001 .*tcp sequence' "$D/reno.nft" || fail "reno.nft lacks the drop rules"
+
+# Perturbed: one more drop (segment 600) in the Reno run only.
+P="$D/perturbed"
+$T demo -o "$P" --perturb 600 >"$D/out2" 2>&1; rc=$?
+cat "$D/out2"
+[ $rc -eq 0 ] || fail "perturbed demo exited $rc"
+rfr=$(awk -F, '$4 == "fast_retransmit"' "$P/reno.csv" | wc -l)
+rto=$(awk -F, '$4 == "timeout"' "$P/reno.csv" | wc -l)
+[ "$rfr" -ge 3 ] || fail "the perturbed Reno run had $rfr fast retransmits, expected the extra one"
+want="Reno left the plan: $rfr fast retransmits and $rto timeout"
+grep -q "^$want" "$P/narration.txt" || fail "narration does not say: $want"
+grep -q '^Tahoe followed the plan' "$P/narration.txt" || fail "narration lost the Tahoe run"
+grep -q 'Perturbed on purpose: .*segment 600' "$P/narration.txt" || fail "narration hides the perturbation"
+grep -q 'same drops and one timeout' "$P/tcpteach-demo.svg" && fail "title still tells the plan"
+grep -q "TCP Reno ($rfr fast retransmits and $rto timeout" "$P/tcpteach-demo.svg" ||
+	fail "title does not count Reno's losses"
 echo PASS

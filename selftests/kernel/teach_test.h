@@ -523,6 +523,7 @@ struct tt_event {
 	unsigned int cwnd, ssthresh, snd_cwnd, inflight, rwnd, mss, srtt_us;
 	unsigned int prior_cwnd;
 	char local[64], remote[64];
+	char recovery[16];	/* fast_retransmit: the rule that began it */
 };
 
 struct tt_events {
@@ -541,11 +542,11 @@ TT_FN int tt_parse_event(const char *line, struct tt_event *e)
 
 	memset(e, 0, sizeof(*e));
 	/* the columns of teach_format.h; tt_events_line checks the header */
-	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %u %63s %63s",
+	if (sscanf(line, "%llu %llu %15s %19s %15s %u %15s %u %u %u %u %u %u %63s %63s %15s",
 		   &e->time_us, &e->cookie, e->algo, e->event, e->phase,
 		   &e->cwnd, ss, &e->snd_cwnd, &e->inflight, &e->rwnd,
 		   &e->mss, &e->srtt_us, &e->prior_cwnd, e->local,
-		   e->remote) != 15)
+		   e->remote, e->recovery) != 16)
 		return -1;
 	if (!strcmp(ss, TEACH_FMT_INF))
 		e->ssthresh = TT_INF;

@@ -126,6 +126,7 @@ struct teach_event {
 	struct trace_row row;		/* time_us absolute, from the kernel */
 	char local[64];
 	char remote[64];
+	char recovery[16];		/* why a fast retransmit began, or "-" */
 };
 
 /* Where each column of fmt_event_cols() is in the stream's lines. */
@@ -157,6 +158,7 @@ struct trace_opts {
 	double duration;		/* seconds; 0 = until stopped */
 	unsigned long count;		/* events; 0 = unlimited */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	int t0_after_init;		/* time 0 = the first event after init */
 };
 
 struct trace_result {

@@ -5,14 +5,20 @@
  * Two fresh network namespaces joined by a veth pair (offloads off, so
  * one drop is one segment; netem delay on the ACK path) carry a bulk
  * transfer from our own sender to our own receiver, once with teach_tahoe
- * and once with teach_reno.  Both runs meet the same losses:
- *  - nftables drops data segments number DROP1 and DROP2 (counted by a
- *    numgen rule at the receiver): 3 duplicate ACKs -> fast retransmit;
- *  - once HOLE_AT segments are acknowledged, a blackhole for data lasts
- *    until no ACK has come back for a while, so the retransmission timer
- *    expires: timeout.
+ * and once with teach_reno.  Both runs follow the same plan, carried out
+ * by nftables at the receiver by sequence number alone, so a slow or
+ * starved machine cannot change it:
+ *  - the first transmission of data segments DROP1 and DROP2 is dropped:
+ *    3 duplicate ACKs -> fast retransmit;
+ *  - from segment HOLE_AT on, every new segment is dropped until the
+ *    first of them comes again (a blackhole only the retransmission
+ *    timer can end): timeout.
+ * A set learns the flow's initial sequence number from the SYN; the
+ * sender installs the rules after the handshake, before its first byte.
  * The window events are traced from /proc/net/tcp_teach_events, one
- * comparison figure is drawn and a narration is derived from the traces.
+ * comparison figure is drawn, and the narration and the figure's title
+ * are derived from the traces alone: a run that left the plan is told
+ * as it happened.
  */
 #include "cli/cli.h"
 
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,23 +46,26 @@
 #define PORT		5001
 #define SND_ADDR	"10.77.0.1"
 #define RCV_ADDR	"10.77.0.2"
-#define DROP1		300	/* data segments seen by the receiver */
+#define NFT_TABLE	"tcpteach_demo"
+#define DROP1		300	/* data segments, counted from 1 */
 #define DROP2		1600
-#define HOLE_AT		900	/* segments ACKed when the blackhole starts */
-#define HOLE_MIN_S	0.3	/* it lasts at least this long ... */
-#define HOLE_QUIET_MS	500	/* ... and until no ACK for this long, */
-#define RTO_MIN		"1000ms" /* ... well below the timeout */
+#define HOLE_AT		900	/* the blackhole's first segment */
+#define RTO_MIN		"1000ms" /* a timeout well apart from the RTT */
+/* What the plan makes each run meet, in this order. */
+static const int plan[] = {
+	TEACH_EV_FAST_RETRANSMIT, TEACH_EV_TIMEOUT, TEACH_EV_FAST_RETRANSMIT,
+};
+#define PLAN_LEN	((int)(sizeof(plan) / sizeof(plan[0])))
 
 struct demo_cfg {
 	const char *dir;
 	unsigned long bytes;
 	unsigned long delay_ms;
+	unsigned long perturb;	/* an unplanned drop in the Reno run; 0 none */
 };
 
 struct run_result {
-	double seconds;		/* connect to last byte received */
-	int hole_done;		/* the blackhole was installed and removed */
-	int hole_backoff;	/* ... but only after the first RTO */
+	double seconds;		/* first byte sent to last received */
 };
 
 static double now_s(void)
@@ -119,7 +129,7 @@ static int write_sysctl(int ns, int orig, const char *name, const char *val)
 
 static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 {
-	char peer[64], delay[32], d1[16], d2[16];
+	char peer[64], delay[32];
 	const char *const link[] = { "ip", "link", "add", "tt-snd", "type",
 		"veth", "peer", "name", "tt-rcv", "netns", peer, NULL };
 	const char *const addr_a[] = { "ip", "addr", "add", SND_ADDR "/24",
@@ -135,22 +145,14 @@ static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 		"gso", "off", "gro", "off", NULL };
 	const char *const netem_b[] = { "tc", "qdisc", "add", "dev", "tt-rcv",
 		"root", "netem", "delay", delay, "limit", "10000", NULL };
-	/* A long minimum RTO leaves time to lift the blackhole first. */
 	const char *const route[] = { "ip", "route", "replace",
 		"10.77.0.0/24", "dev", "tt-snd", "rto_min", RTO_MIN, NULL };
-	const char *const tbl[] = { "nft", "add", "table", "inet",
-		"tcpteach_demo", NULL };
-	const char *const chain[] = { "nft", "add", "chain", "inet",
-		"tcpteach_demo", "pre", "{ type filter hook prerouting priority -300 ; }",
-		NULL };
-	const char *const drop1[] = { "nft", "add", "rule", "inet",
-		"tcpteach_demo", "pre", "tcp", "dport", "5001", "ip", "length",
-		">", "100", "numgen", "inc", "mod", "1000000000", "==", d1,
-		"counter", "drop", NULL };
-	const char *const drop2[] = { "nft", "add", "rule", "inet",
-		"tcpteach_demo", "pre", "tcp", "dport", "5001", "ip", "length",
-		">", "100", "numgen", "inc", "mod", "1000000000", "==", d2,
-		"counter", "drop", NULL };
+	/* The SYN's sequence number is the flow's ISN: keep it. */
+	const char *const tbl[] = { "nft", "add", "table", "inet", NFT_TABLE,
+		"{ set isn { typeof tcp sequence ; flags dynamic ; } ; "
+		"chain pre { type filter hook prerouting priority -300 ; "
+		"tcp dport " "5001" " tcp flags & (syn | ack) == syn "
+		"add @isn { tcp sequence } ; } ; }", NULL };
 
 	snprintf(peer, sizeof(peer), "/proc/%d/fd/%d", (int)getpid(), b);
 	/*
@@ -159,14 +161,9 @@ static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 	 * small queues and cap the sender below its window.
 	 */
 	snprintf(delay, sizeof(delay), "%lums", 2 * c->delay_ms);
-	/* numgen inc counts from 0. */
-	snprintf(d1, sizeof(d1), "%d", DROP1 - 1);
-	snprintf(d2, sizeof(d2), "%d", DROP2 - 1);
 	if (sh(a, link) || sh(a, addr_a) || sh(b, addr_b) || sh(a, lo) ||
 	    sh(b, lo) || sh(a, off_a) || sh(b, off_b) || sh(a, up_a) ||
-	    sh(b, up_b) || sh(b, netem_b) ||
-	    sh(a, route) || sh(b, tbl) || sh(b, chain) || sh(b, drop1) ||
-	    sh(b, drop2))
+	    sh(b, up_b) || sh(b, netem_b) || sh(a, route) || sh(b, tbl))
 		return -1;
 	/* The timeout must come from the RTO, not a tail loss probe. */
 	write_sysctl(a, orig, "tcp_early_retrans", "0");
@@ -193,7 +190,12 @@ static pid_t child_in(int ns)
 static pid_t start_tracer(int ns, const char *csv, int ready)
 {
 	pid_t pid = child_in(ns);
-	struct trace_opts o = { .port = PORT, .stop = &cli_stop };
+	/*
+	 * The handshake and the plan's installation take a while on a busy
+	 * machine; the figure starts with the data, as in every run.
+	 */
+	struct trace_opts o = { .port = PORT, .stop = &cli_stop,
+				.t0_after_init = 1 };
 	struct trace_result res;
 	char path[PATH_MAX];
 	FILE *out;
@@ -283,34 +285,131 @@ static int wait_child(pid_t pid, double timeout)
 	return -1;
 }
 
-static int hole(int b, int on)
+/* The ISN the SYN left in the set: `nft list set` in the receiver's netns. */
+static int read_isn(int b, unsigned int *isn)
 {
-	/*
-	 * Nothing reaches the receiver; what it already got is ACKed as
-	 * usual.  Dropping those ACKs too would leave data the sender does
-	 * not know arrived: an ACK for it after the hole lets new data
-	 * through, whose SACK starts a fast retransmit instead of the timeout.
-	 */
-	static const char *const add[] = { "nft", "add", "table", "inet",
-		"tcpteach_hole",
-		"{ chain in { type filter hook prerouting priority -310 ; policy drop ; } ; }",
-		NULL };
-	static const char *const del[] = { "nft", "delete", "table", "inet",
-		"tcpteach_hole", NULL };
+	static const char *const argv[] = { "nft", "list", "set", "inet",
+		NFT_TABLE, "isn", NULL };
+	char out[4096], *e;
+	size_t used = 0;
+	int p[2], status, rc = -1;
+	unsigned long long v;
+	pid_t pid;
+	ssize_t n;
 
-	return sh(b, on ? add : del);
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(p[1], 1);
+		if (setns(b, CLONE_NEWNET) == 0)
+			execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while (used < sizeof(out) - 1 &&
+	       (n = read(p[0], out + used, sizeof(out) - 1 - used)) > 0)
+		used += (size_t)n;
+	out[used] = '\0';
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	e = strstr(out, "elements = {");
+	if (e && WIFEXITED(status) && !WEXITSTATUS(status)) {
+		v = strtoull(e + strlen("elements = {"), &e, 10);
+		rc = v <= 0xffffffffULL && (*e == ' ' || *e == '}') ? 0 : -1;
+		*isn = (unsigned int)v;
+	}
+	if (rc)
+		cli_err("demo: no SYN was seen by the nftables set (nft list set says: %s)",
+			out);
+	return rc;
 }
 
-/* The sender: connect with @algo, send, lay the blackhole on the way. */
+/* "a-b" for @len sequence numbers from @from, in two parts if they wrap. */
+static void seq_range(char *buf, size_t len, unsigned int from,
+		      unsigned int n)
+{
+	unsigned int to = from + (n - 1);
+
+	if (to >= from)
+		snprintf(buf, len, "%u-%u", from, to);
+	else
+		snprintf(buf, len, "%u-4294967295, 0-%u", from, to);
+}
+
+/* Drop the first transmission that starts within data segment @seg. */
+static void rule_drop_once(FILE *f, const char *set, unsigned int isn,
+			   unsigned int mss, unsigned long seg)
+{
+	char r[64];
+
+	seq_range(r, sizeof(r), isn + 1 + (unsigned int)((seg - 1) * mss), mss);
+	fprintf(f, "add set inet %s %s { typeof ip saddr ; flags dynamic ; }\n"
+		"add rule inet %s pre tcp dport %d ip saddr != @%s tcp sequence { %s } add @%s { ip saddr } drop\n",
+		NFT_TABLE, set, NFT_TABLE, PORT, set, r, set);
+}
+
+/*
+ * The plan as nftables rules, in DIR/<algo>.nft (kept for the curious).
+ * A segment not aligned to the MSS (the sender ran dry for a moment)
+ * still starts within the slot of its number, so slots, not exact
+ * numbers, are matched.  The sets hold the sender's address once a rule
+ * has fired: each drop happens once; the blackhole ends for good when
+ * its first segment comes again.
+ */
+static int install_plan(int b, unsigned int isn, unsigned int mss,
+			const char *path, const struct demo_cfg *c, int perturb)
+{
+	const char *const argv[] = { "nft", "-f", path, NULL };
+	char hole[64];
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		cli_err("demo: cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	seq_range(hole, sizeof(hole),
+		  isn + 1 + (unsigned int)((HOLE_AT - 1) * mss),
+		  (unsigned int)c->bytes);
+	fprintf(f, "# tcpteach demo: ISN %u, MSS %u\n", isn, mss);
+	rule_drop_once(f, "drop1", isn, mss, DROP1);
+	rule_drop_once(f, "drop2", isn, mss, DROP2);
+	if (perturb)
+		rule_drop_once(f, "perturb", isn, mss, c->perturb);
+	fprintf(f, "add set inet %s hole_first { typeof tcp sequence ; flags dynamic ; }\n"
+		"add set inet %s hole_on { typeof ip saddr ; flags dynamic ; }\n"
+		"add set inet %s hole_off { typeof ip saddr ; flags dynamic ; }\n"
+		"add rule inet %s pre tcp dport %d tcp sequence @hole_first add @hole_off { ip saddr }\n"
+		"add rule inet %s pre tcp dport %d ip saddr != @hole_on tcp sequence { %s } add @hole_on { ip saddr } add @hole_first { tcp sequence }\n"
+		"add rule inet %s pre tcp dport %d ip saddr != @hole_off tcp sequence { %s } drop\n",
+		NFT_TABLE, NFT_TABLE, NFT_TABLE, NFT_TABLE, PORT,
+		NFT_TABLE, PORT, hole, NFT_TABLE, PORT, hole);
+	if (fclose(f)) {
+		cli_err("demo: cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return sh(b, argv);
+}
+
+/* The sender: connect with @algo, install the plan, send everything. */
 static int send_bulk(int a, int b, int orig, const char *algo,
-		     const struct demo_cfg *c, struct run_result *res)
+		     const char *rules, const struct demo_cfg *c, int perturb,
+		     struct run_result *res)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(PORT) };
+	struct timeval tmo = { .tv_sec = 120 };
 	static char buf[1 << 16];
 	unsigned long sent = 0;
-	double t0, hole_t = 0;
-	int s, rc = -1, hole_state = 0, sndbuf = 4 << 20;
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	unsigned int isn;
+	int s, rc = -1, sndbuf = 64 << 20;
+	double t0;
 
 	if (setns(a, CLONE_NEWNET))
 		return -1;
@@ -321,9 +420,13 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 	}
 	if (s < 0)
 		return -1;
-	/* A fixed, large send buffer: the window, not the buffer, limits. */
+	/*
+	 * A send buffer that holds the whole transfer: the window, not the
+	 * buffer, limits, and the sender never runs dry mid-stream.
+	 */
 	if (setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
 		setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
 	if (setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, algo, strlen(algo))) {
 		cli_err("demo: TCP_CONGESTION=%s: %s; " LOAD_HINT, algo,
 			strerror(errno));
@@ -331,70 +434,36 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 	}
 	inet_pton(AF_INET, RCV_ADDR, &sin.sin_addr);
 	memset(buf, 'x', sizeof(buf));
-	t0 = now_s();
 	if (connect(s, (struct sockaddr *)&sin, sizeof(sin))) {
 		cli_err("demo: connect %s:%d: %s", RCV_ADDR, PORT,
 			strerror(errno));
 		goto out;
 	}
-	fcntl(s, F_SETFL, O_NONBLOCK);
-	/* Keep watching after the last write: the buffer holds a lot. */
-	while (sent < c->bytes || hole_state != 2) {
-		struct pollfd p = { .fd = s, .events = POLLOUT };
-		struct tcp_info ti;
-		socklen_t len = sizeof(ti);
+	/* No data has left yet: the plan is in place before the first byte. */
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) ||
+	    read_isn(b, &isn) ||
+	    install_plan(b, isn, ti.tcpi_snd_mss, rules, c, perturb))
+		goto out;
+	t0 = now_s();
+	while (sent < c->bytes) {
+		size_t n = sizeof(buf);
+		ssize_t w;
 
-		if (now_s() - t0 > 120) {
-			cli_err("demo: the transfer did not finish in 120 s");
+		if (c->bytes - sent < n)
+			n = c->bytes - sent;
+		w = send(s, buf, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			cli_err("demo: send: %s", w < 0 && errno == EAGAIN ?
+				"no progress for 120 s" : strerror(errno));
 			goto out;
 		}
-		poll(&p, 1, 5);
-		if (sent < c->bytes && (p.revents & POLLOUT)) {
-			size_t n = sizeof(buf);
-			ssize_t w;
-
-			if (c->bytes - sent < n)
-				n = c->bytes - sent;
-			w = send(s, buf, n, MSG_NOSIGNAL);
-			if (w > 0)
-				sent += (unsigned long)w;
-			else if (w < 0 && errno != EAGAIN) {
-				cli_err("demo: send: %s", strerror(errno));
-				goto out;
-			}
-		}
-		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len))
-			continue;
-		if (sent == c->bytes && hole_state == 0 && !ti.tcpi_unacked &&
-		    !ti.tcpi_notsent_bytes) {
-			cli_err("demo: the transfer ended before the blackhole (%u segments sent)",
-				ti.tcpi_segs_out);
-			break;
-		}
-		if (hole_state == 0 &&
-		    ti.tcpi_bytes_acked >= (unsigned long long)HOLE_AT * ti.tcpi_snd_mss) {
-			if (hole(b, 1))
-				goto out;
-			hole_state = 1;
-			hole_t = now_s();
-		} else if (hole_state == 1 && now_s() - hole_t >= HOLE_MIN_S &&
-			   ti.tcpi_last_ack_recv >= HOLE_QUIET_MS) {
-			/* Stalled: everything in flight is lost, even a
-			 * delayed ACK (<= 200 ms) has come; the RTO
-			 * (>= rto_min) has not expired yet.
-			 */
-			if (hole(b, 0))
-				goto out;
-			hole_state = 2;
-			res->hole_done = 1;
-			res->hole_backoff = ti.tcpi_retransmits != 0;
-		}
+		sent += (unsigned long)w;
 	}
 	shutdown(s, SHUT_WR);
 	rc = 0;
 out:
-	if (hole_state == 1)
-		hole(b, 0);
 	if (rc)
 		close(s);
 	else
@@ -402,8 +471,9 @@ out:
 	return rc ? -1 : s;
 }
 
-static int run_once(const char *algo, const char *csv,
-		    const struct demo_cfg *c, struct run_result *res)
+static int run_once(const char *algo, const char *csv, const char *rules,
+		    const struct demo_cfg *c, int perturb,
+		    struct run_result *res)
 {
 	int orig, a = -1, b = -1, p1[2], p2[2], s = -1, rc = -1;
 	pid_t tracer = -1, rcv = -1;
@@ -431,7 +501,7 @@ static int run_once(const char *algo, const char *csv,
 		cli_err("demo: the receiver did not start");
 		goto out;
 	}
-	s = send_bulk(a, b, orig, algo, c, res);
+	s = send_bulk(a, b, orig, algo, rules, c, perturb, res);
 	if (s < 0)
 		goto out;
 	if (wait_child(rcv, 120)) {
@@ -574,7 +644,87 @@ static void narrate_loss(FILE *o, const struct loss *t, const struct loss *r)
 	if (t)
 		fprintf(o, " Tahoe: cwnd %u -> %u (ssthresh %u)", t->before,
 			t->after, t->ssthresh);
+	if (!r || !t)
+		fprintf(o, " (%s only)", r ? "Reno" : "Tahoe");
 	fputc('\n', o);
+}
+
+static int count_losses(const struct story *st, int reason)
+{
+	int i, n = 0;
+
+	for (i = 0; i < st->nloss; i++)
+		n += st->loss[i].reason == reason;
+	return n;
+}
+
+/* Did the run meet exactly the planned losses, in the planned order? */
+static int followed_plan(const struct story *st)
+{
+	int i;
+
+	if (st->nloss != PLAN_LEN)
+		return 0;
+	for (i = 0; i < PLAN_LEN; i++)
+		if (st->loss[i].reason != plan[i])
+			return 0;
+	return 1;
+}
+
+/* "2 fast retransmits and 1 timeout", from the trace. */
+static void loss_counts(char *buf, size_t len, const struct story *st)
+{
+	int fr = count_losses(st, TEACH_EV_FAST_RETRANSMIT);
+	int to = count_losses(st, TEACH_EV_TIMEOUT);
+
+	snprintf(buf, len, "%d fast retransmit%s and %d timeout%s", fr,
+		 fr == 1 ? "" : "s", to, to == 1 ? "" : "s");
+}
+
+/* True when every fast retransmit of @st left cwnd as @want says. */
+static int each_fast_retransmit(const struct story *st, int halved)
+{
+	int i, n = 0;
+
+	for (i = 0; i < st->nloss; i++) {
+		const struct loss *l = &st->loss[i];
+
+		if (l->reason != TEACH_EV_FAST_RETRANSMIT)
+			continue;
+		n++;
+		if (halved ? l->after != l->ssthresh || l->after <= 1 :
+			     l->after != 1)
+			return 0;
+	}
+	return n > 0;
+}
+
+/* The figure's title: the plan's words only when both runs kept to it. */
+static void demo_title(char *buf, size_t len, const struct story *tahoe,
+		       const struct story *reno)
+{
+	char t[64], r[64];
+
+	if (followed_plan(tahoe) && followed_plan(reno)) {
+		snprintf(buf, len, "tcpteach demo: TCP Tahoe vs TCP Reno, same drops and one timeout");
+		return;
+	}
+	loss_counts(t, sizeof(t), tahoe);
+	loss_counts(r, sizeof(r), reno);
+	snprintf(buf, len, "tcpteach demo: TCP Tahoe (%s) vs TCP Reno (%s)",
+		 t, r);
+}
+
+static void narrate_plan(FILE *o, const char *name, const struct story *st)
+{
+	char n[64];
+
+	loss_counts(n, sizeof(n), st);
+	if (followed_plan(st))
+		fprintf(o, "%s followed the plan: %s.\n", name, n);
+	else
+		fprintf(o, "%s left the plan: %s (planned: fast retransmit, timeout, fast retransmit).\n",
+			name, n);
 }
 
 static void narrate(FILE *o, const struct story *tahoe,
@@ -583,8 +733,11 @@ static void narrate(FILE *o, const struct story *tahoe,
 {
 	int i, j, n;
 
-	fprintf(o, "Tahoe vs Reno: %lu bytes over a veth pair, RTT %lu ms, the same drops (segments %d and %d) and a blackhole once %d segments are acknowledged.\n",
+	fprintf(o, "Tahoe vs Reno: %lu bytes over a veth pair, RTT %lu ms. The plan, the same for both: nftables drops the first transmission of data segments %d and %d, and from segment %d on every new segment until that one is sent again (a blackhole only the retransmission timer ends).\n",
 		c->bytes, 2 * c->delay_ms, DROP1, DROP2, HOLE_AT);
+	if (c->perturb)
+		fprintf(o, "Perturbed on purpose: the Reno run also loses the first transmission of segment %lu, outside the plan.\n",
+			c->perturb);
 	if (reno->ss_end >= 0)
 		fprintf(o, "t=%.2fs: cwnd reached ssthresh (%u segments): slow start ends, congestion avoidance (+1 segment per RTT) begins\n",
 			reno->ss_end, reno->ss_end_cwnd);
@@ -607,25 +760,38 @@ static void narrate(FILE *o, const struct story *tahoe,
 		i += t != NULL;
 		j += r != NULL;
 	}
-	fprintf(o, "Reno kept half its window after each fast retransmit (fast recovery); Tahoe went back to slow start from 1 segment every time.\n");
+	if (each_fast_retransmit(reno, 1))
+		fprintf(o, "Reno kept half its window after each fast retransmit (fast recovery)");
+	else
+		fprintf(o, "Reno did not halve into fast recovery at every fast retransmit (see above)");
+	if (each_fast_retransmit(tahoe, 0))
+		fprintf(o, "; Tahoe went back to slow start from 1 segment every time.\n");
+	else
+		fprintf(o, "; Tahoe did not restart from 1 segment at every fast retransmit (see above).\n");
+	narrate_plan(o, "Tahoe", tahoe);
+	narrate_plan(o, "Reno", reno);
 	fprintf(o, "Transfer time: Reno %.2f s, Tahoe %.2f s (%llu and %llu window events).\n",
 		rr->seconds, rt->seconds, reno->events, tahoe->events);
-	if (!rt->hole_done || !rr->hole_done)
-		fprintf(o, "note: a transfer ended before the blackhole: no timeout in that run (use a larger --bytes).\n");
-	if (rt->hole_backoff || rr->hole_backoff)
-		fprintf(o, "note: the blackhole outlasted the first retransmission timer in one run, so the timeout backed off and repeated.\n");
 }
 
 static void demo_usage(FILE *f)
 {
-	fputs("usage: tcpteach demo [-o DIR] [--bytes N] [--delay MS]\n\n"
+	fputs("usage: tcpteach demo [-o DIR] [--bytes N] [--delay MS] [--perturb SEG]\n\n"
 	      "Compare teach_tahoe and teach_reno on a real kernel: two network\n"
 	      "namespaces joined by a veth pair (offloads off, RTT 2*MS by netem on\n"
 	      "the ACK path, MS default 20), a bulk transfer of N bytes (default 3000000)\n"
-	      "with each algorithm through the same deterministic losses (nftables\n"
-	      "drops data segments 300 and 1600: fast retransmit; a blackhole after\n"
-	      "900 segments are acknowledged: timeout).  Writes into DIR (default ./tcpteach-demo):\n"
+	      "with each algorithm through the same plan of losses, carried out by\n"
+	      "nftables on TCP sequence numbers (no timers, so a busy machine cannot\n"
+	      "change it): the first transmission of data segments 300 and 1600 is\n"
+	      "dropped (fast retransmit); from segment 900 on every new segment is\n"
+	      "dropped until that one is sent again (timeout).  The narration and the\n"
+	      "figure's title come from the recorded events only: a run that left\n"
+	      "the plan is told as it happened.\n"
+	      "  --perturb SEG  also drop segment SEG in the Reno run, outside the plan\n"
+	      "                 (to see the narration tell a run that left its script)\n"
+	      "Writes into DIR (default ./tcpteach-demo):\n"
 	      "  tahoe.csv reno.csv         the traces\n"
+	      "  tahoe.nft reno.nft         the nftables rules of each run\n"
 	      "  tcpteach-demo.png .svg     the comparison figure\n"
 	      "  narration.txt              what happened and when (also printed)\n"
 	      "Needs root, tcp_teach, iproute2, nftables, ethtool (and gnuplot-nox\n"
@@ -638,6 +804,7 @@ int cmd_demo(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "bytes", required_argument, NULL, 'b' },
 		{ "delay", required_argument, NULL, 'd' },
+		{ "perturb", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -645,29 +812,38 @@ int cmd_demo(int argc, char **argv)
 		{ "ip", "iproute2" }, { "tc", "iproute2" },
 		{ "nft", "nftables" }, { "ethtool", "ethtool" },
 	};
-	struct demo_cfg c = { "tcpteach-demo", 3000000, 20 };
+	struct demo_cfg c = { "tcpteach-demo", 3000000, 20, 0 };
 	char tcsv[PATH_MAX], rcsv[PATH_MAX], svg[PATH_MAX], png[PATH_MAX];
-	char txt[PATH_MAX], tool[PATH_MAX];
+	char txt[PATH_MAX], tool[PATH_MAX], tnft[PATH_MAX], rnft[PATH_MAX];
+	char title[256];
 	struct run_result rt, rr;
 	struct story st, sr;
-	struct plot_opts po = { .title =
-		"tcpteach demo: TCP Tahoe vs TCP Reno, same drops and one timeout" };
+	struct plot_opts po = { .title = title };
 	const char *files[2];
 	size_t i;
 	FILE *nf;
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "o:b:d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:b:d:P:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			c.dir = optarg;
 			break;
 		case 'b':
 			if (cli_parse_uint(optarg, 1UL << 30, &c.bytes) ||
-			    c.bytes < 2000000) {
-				cli_err("demo: bad --bytes '%s': expected 2000000..1073741824 (the drops need that much)",
-					optarg);
+			    c.bytes < 2500000) {
+				cli_err("demo: bad --bytes '%s': expected 2500000..1073741824 (the plan's last drop is at segment %d)",
+					optarg, DROP2);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'P':
+			if (cli_parse_uint(optarg, 100000, &c.perturb) ||
+			    !c.perturb || c.perturb == DROP1 ||
+			    c.perturb == DROP2 || c.perturb >= HOLE_AT) {
+				cli_err("demo: bad --perturb '%s': expected a data segment 1..%d other than %d (the blackhole begins at %d)",
+					optarg, HOLE_AT - 1, DROP1, HOLE_AT);
 				return EXIT_USAGE;
 			}
 			break;
@@ -716,13 +892,15 @@ int cmd_demo(int argc, char **argv)
 	snprintf(svg, sizeof(svg), "%s/tcpteach-demo.svg", c.dir);
 	snprintf(png, sizeof(png), "%s/tcpteach-demo.png", c.dir);
 	snprintf(txt, sizeof(txt), "%s/narration.txt", c.dir);
+	snprintf(tnft, sizeof(tnft), "%s/tahoe.nft", c.dir);
+	snprintf(rnft, sizeof(rnft), "%s/reno.nft", c.dir);
 	printf("tcpteach demo: teach_tahoe ...\n");
 	fflush(stdout);
-	if (run_once("teach_tahoe", tcsv, &c, &rt))
+	if (run_once("teach_tahoe", tcsv, tnft, &c, 0, &rt))
 		return EXIT_FAIL;
 	printf("tcpteach demo: teach_reno ...\n");
 	fflush(stdout);
-	if (run_once("teach_reno", rcsv, &c, &rr))
+	if (run_once("teach_reno", rcsv, rnft, &c, c.perturb != 0, &rr))
 		return EXIT_FAIL;
 	if (read_story(tcsv, &st) || read_story(rcsv, &sr))
 		return EXIT_FAIL;
@@ -738,6 +916,7 @@ int cmd_demo(int argc, char **argv)
 		narrate(nf, &st, &sr, &rt, &rr, &c);
 		fclose(nf);
 	}
+	demo_title(title, sizeof(title), &st, &sr);
 	files[0] = tcsv;
 	files[1] = rcsv;
 	if (plot_files(files, 2, png, &po) || plot_files(files, 2, svg, &po)) {

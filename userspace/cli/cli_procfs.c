@@ -191,6 +191,7 @@ int teach_event_parse(const char *line, const struct event_map *m,
 	const struct fmt_cols *want = fmt_event_cols();
 	int ntrace = fmt_trace_cols()->n, ncols = m ? m->ncols : want->n;
 	char buf[1024], csv[1024], *f[FMT_MAX_COLS + 1], *local, *remote;
+	char *recovery;
 	int n, i;
 	size_t off = 0;
 
@@ -234,5 +235,12 @@ int teach_event_parse(const char *line, const struct event_map *m,
 	}
 	strcpy(ev->local, local);
 	strcpy(ev->remote, remote);
+	recovery = f[m ? m->pos[ntrace + 2] : ntrace + 2];
+	if (strcmp(recovery, "-") && strcmp(recovery, "dupacks") &&
+	    strcmp(recovery, "dupthresh") && strcmp(recovery, "rack")) {
+		snprintf(err, errlen, "bad recovery '%s'", recovery);
+		return -1;
+	}
+	strcpy(ev->recovery, recovery);
 	return 0;
 }

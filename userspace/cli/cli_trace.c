@@ -6,6 +6,7 @@
  * file open, so start the trace before the transfer.
  */
 #include "cli/cli.h"
+#include "cli/cli_trace_tp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "teach_cc.h"
 
 static double now_s(void)
 {
@@ -69,11 +72,13 @@ static int trace_line(const char *line, const char *name,
 	if (o->port >= 0 && addr_port(ev.local) != o->port &&
 	    addr_port(ev.remote) != o->port)
 		return 0;
-	if (!st->have_t0) {
+	if (!st->have_t0 &&
+	    !(o->t0_after_init && ev.row.event == TEACH_EV_INIT)) {
 		st->t0 = ev.row.time_us;
 		st->have_t0 = 1;
 	}
-	ev.row.time_us = ev.row.time_us >= st->t0 ? ev.row.time_us - st->t0 : 0;
+	ev.row.time_us = st->have_t0 && ev.row.time_us >= st->t0 ?
+		ev.row.time_us - st->t0 : 0;
 	if (trace_write_row(out, &ev.row)) {
 		cli_err("trace: write failed: %s", strerror(errno));
 		return -1;
@@ -167,7 +172,7 @@ int trace_stream(int fd, const char *name, FILE *out,
 static void trace_usage(FILE *f)
 {
 	fputs("usage: tcpteach trace [-o FILE] [--port P] [--duration S] [--count N]\n"
-	      "                      [--netns NAME]\n\n"
+	      "                      [--netns NAME] [--tracepoint]\n\n"
 	      "Record the window events of the teach_* sockets in this network\n"
 	      "namespace (/proc/net/tcp_teach_events) as the shared CSV trace:\n"
 	      "  " TRACE_CSV_HEADER "\n"
@@ -178,6 +183,13 @@ static void trace_usage(FILE *f)
 	      "  --duration S   stop after S seconds (default: Ctrl-C/SIGTERM)\n"
 	      "  --count N      stop after N events\n"
 	      "  --netns NAME   the sockets of that network namespace ('ip netns list')\n"
+	      "  --tracepoint   any TCP socket (reno, cubic, bbr, teach_*...) through\n"
+	      "                 the kernel's tcp:tcp_probe and tcp:tcp_cong_state_set\n"
+	      "                 tracepoints (tracefs, root; no tcp_teach needed).  A row\n"
+	      "                 per window change; event from the kernel's state changes\n"
+	      "                 (Recovery: fast_retransmit, Loss: timeout, back to Open:\n"
+	      "                 recovery_exit) or a rise of cwnd, else empty; inflight\n"
+	      "                 empty: the tracepoints do not show it\n"
 	      "At the end, the number of events and of events the kernel dropped\n"
 	      "(reader too slow) is printed on standard error.\n", f);
 }
@@ -190,6 +202,7 @@ int cmd_trace(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "netns", required_argument, NULL, 'N' },
+		{ "tracepoint", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -198,7 +211,7 @@ int cmd_trace(int argc, char **argv)
 	char path[PATH_MAX];
 	struct trace_result res;
 	FILE *out = stdout;
-	int c, fd, rc;
+	int c, fd, rc, tp = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:p:d:n:h", opts, NULL)) != -1) {
@@ -228,6 +241,9 @@ int cmd_trace(int argc, char **argv)
 		case 'N':
 			netns = optarg;
 			break;
+		case 'T':
+			tp = 1;
+			break;
 		case 'h':
 			trace_usage(stdout);
 			return EXIT_OK;
@@ -243,8 +259,8 @@ int cmd_trace(int argc, char **argv)
 	if (netns && cli_netns_enter("trace", netns))
 		return EXIT_FAIL;
 	cli_proc_path(path, sizeof(path), "tcp_teach_events");
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
+	fd = tp ? -1 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (!tp && fd < 0) {
 		if (errno == ENOENT)
 			cli_err("trace: %s does not exist: tcp_teach is not loaded; "
 				LOAD_HINT, path);
@@ -265,17 +281,19 @@ int cmd_trace(int argc, char **argv)
 		}
 	}
 	cli_catch_stop(1);
-	rc = trace_stream(fd, path, out, &o, &res);
+	rc = tp ? tp_trace(out, &o, &res) :
+		trace_stream(fd, path, out, &o, &res);
 	cli_release_stop();
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (out != stdout && fclose(out)) {
 		cli_err("trace: writing %s: %s", outname, strerror(errno));
 		rc = -1;
 	}
 	fprintf(stderr, "tcpteach: trace: %llu events written to %s, %llu dropped%s\n",
 		res.events, outname ? outname : "stdout", res.dropped,
-		res.dropped ? " (reader too slow: raise events_size or use --port)" :
-		"");
+		!res.dropped ? "" : tp ? " (trace buffer overrun: use --port)" :
+		" (reader too slow: raise events_size or use --port)");
 	if (!rc && !res.events && !netns)
 		cli_netns_hint("trace");
 	return rc ? EXIT_FAIL : EXIT_OK;

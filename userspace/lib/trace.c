@@ -105,8 +105,9 @@ int trace_parse_row(const char *line, struct trace_row *r,
 		return -1;
 	}
 	strcpy(r->algo, field[2]);
-	r->event = teach_reason_from_name(field[3]);
-	if (r->event <= TEACH_EV_NONE) {
+	/* empty: a tracepoint trace that cannot say why (TEACH_EV_NONE) */
+	r->event = *field[3] ? teach_reason_from_name(field[3]) : TEACH_EV_NONE;
+	if (r->event < TEACH_EV_NONE || (*field[3] && !r->event)) {
 		snprintf(err, errlen, "column event: unknown reason '%s'",
 			 field[3]);
 		return -1;
@@ -120,6 +121,8 @@ int trace_parse_row(const char *line, struct trace_row *r,
 	for (i = 0; i < sizeof(u32s) / sizeof(u32s[0]) && 5 + i < n; i++) {
 		const char *s = field[5 + i];
 
+		if (!*s && u32s[i] && i != 0)	/* not known: 0 */
+			continue;
 		if (!u32s[i]) {	/* ssthresh */
 			if (strcmp(s, TEACH_FMT_INF) == 0)
 				r->ssthresh = TEACH_SSTHRESH_INF;
