@@ -7,6 +7,12 @@
 # window from Linux probed; RST for a port nobody listens on; a Linux
 # client served by SYN cookie while hping3 floods 100,000 SYNs; malformed
 # packets written into the device dropped and counted.
+#
+# Not (yet) in the kselftest suite: on 2026-12-03, with the host at load
+# 11, the first 14 of its checks passed in the 6.1 VM but the whole did
+# not fit the suite's 15 minutes (every Python start costs seconds under
+# TCG).  Run it by hand, on the host as root or in the VM:
+#   selftests/vm/run-vm.sh -- selftests/tun/ttp_tun.sh
 # Exit 0 pass, 1 fail, 4 skip.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -78,18 +84,40 @@ impair() {
 		reorder 10% 50%
 }
 
+# ttp recv on a new device into OUT (port 5001); its pid in rp once it
+# is listening, 1 if it never was.
+start_recv() {	# OUT TIMEOUT
+	rm -f "$W/recv.log"
+	newdev
+	ip netns exec $NS "$T" ttp recv --link tun --tun $DEV --port 5001 \
+		-o "$1" --timeout "$2" 2>"$W/recv.log" &
+	rp=$!
+	wait_for "$W/recv.log" "listening on" || { kill $rp; return 1; }
+}
+
+# xfer.py send ARGS..., from the namespace.  Right after a device comes
+# up, 6.1 now and then refuses the first TCP connect to it with
+# ENETUNREACH (a route lookup of the same address works): that is said
+# and tried again, the ttp on the other end waits meanwhile.
+linux_send() {
+	local i
+	for i in 1 2 3; do
+		nsx python3 "$XFER" send "$@" && return 0
+		grep -q "Network is unreachable" "$W/xfer.out" || return 1
+		echo "  (Linux's connect: ENETUNREACH right after the device came up; again)" >&2
+		sleep 1
+	done
+	return 1
+}
+
 # Linux -> ttp: xfer.py sends SIZE bytes on CC, ttp recv writes them.
 to_ttp() {	# CC SIZE
 	reap
-	local cc=$1 size=$2 rc
-	rm -f "$W/out" "$W/recv.log"
-	newdev
-	ip netns exec $NS "$T" ttp recv --link tun --tun $DEV --port 5001 -o "$W/out" \
-		--timeout 60 2>"$W/recv.log" &
-	local rp=$!
-	wait_for "$W/recv.log" "listening on" || { kill $rp; return 1; }
+	local cc=$1 size=$2 rc rp
+	rm -f "$W/out"
+	start_recv "$W/out" 60 || return 1
 	impair || { kill $rp; return 1; }
-	nsx python3 "$XFER" send --host 10.73.0.2 --port 5001 --cc "$cc" \
+	linux_send --host 10.73.0.2 --port 5001 --cc "$cc" \
 		--size "$size" --user-timeout-ms 60000 >"$W/xfer.out"
 	rc=$?
 	wait $rp || { echo "  ttp recv failed:"; sed 's/^/  | /' "$W/recv.log"
@@ -220,12 +248,8 @@ check "zero window from Linux: probed, then all 1 MB" zero_window
 # reason, and the transfer after them intact.
 malformed() {
 	reap
-	rm -f "$W/out" "$W/recv.log"
-	newdev
-	ip netns exec $NS "$T" ttp recv --link tun --tun $DEV --port 5001 -o "$W/out" \
-		--timeout 60 2>"$W/recv.log" &
-	local rp=$!
-	wait_for "$W/recv.log" "listening on" || { kill $rp; return 1; }
+	rm -f "$W/out"
+	start_recv "$W/out" 60 || return 1
 	nsx python3 - $DEV <<'EOF' || { kill $rp; return 1; }
 import socket, struct, sys
 
@@ -258,7 +282,7 @@ for p in [ip(syn)[:10],                 # truncated header
           ip(bad_tcp)]:                 # bad TCP checksum
     s.send(p)
 EOF
-	nsx python3 "$XFER" send --host 10.73.0.2 --port 5001 --cc reno \
+	linux_send --host 10.73.0.2 --port 5001 --cc reno \
 		--size 100000 >"$W/xfer.out" || { kill $rp; return 1; }
 	wait $rp || { sed 's/^/  | /' "$W/recv.log"; return 1; }
 	grep '^  tun: refused' "$W/recv.log" | sed 's/^ /  /'
@@ -272,25 +296,26 @@ check "malformed packets into the device: dropped, counted, transfer intact" mal
 # A port nobody listens on: Linux's connect is refused by our RST.
 refused() {
 	reap
-	rm -f "$W/recv.log"
-	newdev
-	ip netns exec $NS "$T" ttp recv --link tun --tun $DEV --port 5001 -o /dev/null \
-		--timeout 60 2>"$W/recv.log" &
-	local rp=$!
-	wait_for "$W/recv.log" "listening on" || { kill $rp; return 1; }
+	start_recv /dev/null 60 || return 1
 	nsx python3 -c '
-import socket
-try:
-    socket.create_connection(("10.73.0.2", 5999), timeout=20)
-    print("connected to 5999?!")
-except ConnectionRefusedError:
-    print("refused")
+import socket, time
+for i in range(3):
+    try:
+        socket.create_connection(("10.73.0.2", 5999), timeout=20)
+        print("connected to 5999?!")
+    except ConnectionRefusedError:
+        print("refused")
+    except OSError as e:	# ENETUNREACH: see linux_send
+        print(e)
+        time.sleep(1)
+        continue
+    break
 ' >"$W/rst.out"
-	nsx python3 "$XFER" send --host 10.73.0.2 --port 5001 --size 1000 \
-		--cc reno >/dev/null
+	linux_send --host 10.73.0.2 --port 5001 --size 1000 \
+		--cc reno >"$W/xfer.out"
 	wait $rp
 	cat "$W/rst.out"
-	grep -q '^refused$' "$W/rst.out" &&
+	grep -q '^refused$' "$W/rst.out" && ! grep -q connected "$W/rst.out" &&
 		grep -q "RST to unknown ports 1," "$W/recv.log"
 }
 check "RST for a port nobody listens on" refused
@@ -300,12 +325,9 @@ check "RST for a port nobody listens on" refused
 # behind them: the 64-entry half-open table is full) and sends 200 kB.
 flood() {
 	reap
-	rm -f "$W/out" "$W/recv.log"
-	newdev
-	ip netns exec $NS "$T" ttp recv --link tun --tun $DEV --port 5001 -o "$W/out" \
-		--timeout 120 2>"$W/recv.log" &
-	local rp=$! hp i n0 n
-	wait_for "$W/recv.log" "listening on" || { kill $rp; return 1; }
+	rm -f "$W/out"
+	start_recv "$W/out" 120 || return 1
+	local hp i n0 n
 	n0=$(tx_packets)
 	ip netns exec $NS hping3 -q -S -p 5001 --rand-source --flood 10.73.0.2 \
 		>/dev/null 2>&1 &
@@ -314,7 +336,7 @@ flood() {
 		[ $(( $(tx_packets) - n0 )) -ge 1000 ] && break
 		sleep 0.1
 	done
-	ip netns exec $NS python3 "$XFER" send --host 10.73.0.2 --port 5001 --cc cubic \
+	linux_send --host 10.73.0.2 --port 5001 --cc cubic \
 		--size 200000 --user-timeout-ms 120000 >"$W/xfer.out" &
 	local xp=$!
 	for i in $(seq 1200); do
