@@ -295,6 +295,12 @@ static void teach_init(struct sock *sk, enum teach_algo algo)
 	ca->recovery = TEACH_RECOVERY_NONE;
 	teach_set_snd_cwnd(sk, ca, inet_csk(sk)->icsk_ca_state);
 	tp->snd_cwnd_cnt = 0;
+	/*
+	 * A connecting socket is set up after the SYN-ACK's ACK ran, and
+	 * reno had its pacing rate set there: without one the first flight
+	 * goes out in larger TSO bursts and draws other ACKs than reno's.
+	 */
+	teach_update_pacing_rate(sk, ca);
 	teach_event(sk, ca, r);
 }
 
@@ -446,9 +452,14 @@ static void teach_cong_control(struct sock *sk, const struct rate_sample *rs)
 
 	if (after(tp->snd_una, ca->prev_una)) {
 		bool round_start = teach_round_start(sk, ca, rs);
+		/*
+		 * "The size of the receive window" is the largest the peer
+		 * offered: the current one dips while its reader catches up,
+		 * and a dip must not take the growth this ACK earned.
+		 */
 		struct teach_ack ack = {
 			.acked = rs->acked_sacked,
-			.rwnd = tp->snd_wnd / mss,
+			.rwnd = tp->max_window / mss,
 			.app_limited = !tcp_is_cwnd_limited(sk),
 			.round_start = round_start,
 		};

@@ -7,7 +7,7 @@
 #   --quick       smoke run of a few minutes (fewer cells, 1 repetition)
 #   --out DIR     where CSVs, results.md and figures go
 #                 (default docs/bench, or build/bench-quick with --quick)
-#   --parts LIST  comma list of matrix,obscost,ttp,profile,fct (default: all)
+#   --parts LIST  comma list of matrix,obscost,ttp,profile,fct,tun (default: all)
 #   -- ARGS       passed to every bench.py part (e.g. --reps 5 --secs 20)
 #
 # Starts each part it runs from an empty CSV in DIR (other parts' results
@@ -20,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 QUICK=0
 OUT=
-PARTS=matrix,obscost,ttp,profile,fct
+PARTS=matrix,obscost,ttp,profile,fct,tun
 EXTRA=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -43,9 +43,9 @@ mkdir -p "$OUT"
 for part in ${PARTS//,/ }; do
 	case "$part" in
 	matrix) rm -f "$OUT/runs.csv" ;;
-	obscost | ttp | fct) rm -f "$OUT/$part.csv" ;;
+	obscost | ttp | fct | tun) rm -f "$OUT/$part.csv" ;;
 	profile) rm -f "$OUT"/profile-*.txt ;;
-	*) echo "bench: unknown part $part (matrix,obscost,ttp,profile,fct)" >&2; exit 2 ;;
+	*) echo "bench: unknown part $part (matrix,obscost,ttp,profile,fct,tun)" >&2; exit 2 ;;
 	esac
 done
 rm -f "$OUT"/*.svg "$OUT/results.md"
@@ -70,6 +70,11 @@ rc=0
 start=$(date +%s)
 for part in ${PARTS//,/ }; do
 	echo "bench: --- $part ($(( $(date +%s) - start ))s) ---" >&2
+	if [ "$part" = tun ]; then	# ttp over TUN vs veth (issue 16)
+		"$HERE/tun.sh" --out "$OUT" "${Q[@]}" ||
+			{ echo "bench: part tun failed" >&2; rc=1; }
+		continue
+	fi
 	python3 "$HERE/bench.py" "$part" --out "$OUT" "${Q[@]}" "${EXTRA[@]}" ||
 		{ echo "bench: part $part failed" >&2; rc=1; }
 done

@@ -17,7 +17,9 @@
  *
  * With a small receive window the window stops growing at it
  * ("rwnd_limited"): the slides' "if the congestion window reaches the
- * size of the receive window, it stops growing".
+ * size of the receive window, it stops growing".  That size is the
+ * largest window the peer offered; the rwnd column of an event is the
+ * window of that ACK, which may be smaller for a moment.
  *
  * Round trips are read from the event times: the sender sends a window in
  * a burst that takes a few ms, its ACKs come back one RTT (100 ms) later,
@@ -177,23 +179,61 @@ TEST_F_TIMEOUT(ss, rwnd_limits_growth, 180)
 	ASSERT_LT(2, t->n);
 	ASSERT_LE(1, tt_events_count(t, "rwnd_limited"));
 	for (i = 0; i < t->n; i++) {
-		const struct tt_event *e = &t->ev[i];
-		unsigned int rwnd = e->rwnd / e->mss;
+		unsigned int rwnd = t->ev[i].rwnd / t->ev[i].mss;
 
 		if (rwnd > max_rwnd)
 			max_rwnd = rwnd;
-		/* Growth happens only up to rwnd. */
+	}
+	for (i = 0; i < t->n; i++) {
+		const struct tt_event *e = &t->ev[i];
+
+		/* Growth happens only up to the receive window's size. */
 		if (!strcmp(e->event, "slow_start") ||
 		    !strcmp(e->event, "cong_avoid"))
-			ASSERT_GE(rwnd, e->cwnd);
+			ASSERT_GE(max_rwnd, e->cwnd);
 		if (!strcmp(e->event, "rwnd_limited"))
-			ASSERT_LE(rwnd, e->cwnd);
+			ASSERT_LE(e->rwnd / e->mss, e->cwnd);
 	}
 	TH_LOG("rwnd at most %u segments, cwnd ended at %u, %zu rwnd_limited",
 	       max_rwnd, t->ev[t->n - 1].cwnd,
 	       tt_events_count(t, "rwnd_limited"));
 	ASSERT_GE(max_rwnd, t->ev[t->n - 1].cwnd);
 	ASSERT_GT(t->ev[0].ssthresh, t->ev[t->n - 1].cwnd);
+}
+
+/* x->during: the sender's TCP_INFO before any data was acknowledged. */
+static void read_info(struct tt_net *n, struct tt_xfer *x, int fd)
+{
+	socklen_t len = sizeof(struct tcp_info);
+
+	(void)n;
+	getsockopt(fd, IPPROTO_TCP, TCP_INFO, x->arg, &len);
+}
+
+/*
+ * The pacing rate (which sizes TSO bursts and the TSQ budget) is set when
+ * the connection is set up, as Linux sets reno's from the SYN-ACK: 2 x
+ * mss x cwnd / srtt in slow start.  Left unset, the first flight left in
+ * larger bursts than reno's and drew other ACKs.
+ */
+TEST_F_TIMEOUT(ss, pacing_from_the_handshake, 60)
+{
+	struct tcp_info ti = { 0 };
+	struct tt_xfer x = { .algo = variant->algo, .bytes = 0, .port = PORT,
+			     .during = read_info, .arg = &ti };
+	double want;
+
+	ASSERT_EQ(0, tt_transfer(&self->net, &x));
+	ASSERT_LT(0, ti.tcpi_rtt);
+	ASSERT_GE(1ULL, (unsigned long long)ti.tcpi_bytes_acked); /* the SYN */
+	want = 2.0 * ti.tcpi_snd_mss * ti.tcpi_snd_cwnd * 1e6 / ti.tcpi_rtt;
+	TH_LOG("pacing rate %llu B/s after the handshake (mss %u, cwnd %u, srtt %u us: %.0f expected)",
+	       (unsigned long long)ti.tcpi_pacing_rate, ti.tcpi_snd_mss,
+	       ti.tcpi_snd_cwnd, ti.tcpi_rtt, want);
+	/* ~0 is "unlimited": never set */
+	ASSERT_NE(~0ULL, (unsigned long long)ti.tcpi_pacing_rate);
+	ASSERT_LE(want * 0.95, (double)ti.tcpi_pacing_rate);
+	ASSERT_GE(want * 1.05, (double)ti.tcpi_pacing_rate);
 }
 
 TEST_HARNESS_MAIN

@@ -13,7 +13,7 @@ PKGS=(
 	build-essential make gcc clang llvm libclang-rt-14-dev
 	qemu-system-x86 busybox-static kmod xz-utils cpio
 	iproute2 nftables ethtool iperf3 netcat-openbsd procps
-	gnuplot-nox tshark python3 dkms
+	gnuplot-nox tshark python3 dkms hping3
 	linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
 	linux-perf

@@ -51,7 +51,8 @@ static const char ttp_usage[] =
 "  --mss BYTES     largest segment payload (default: send 1452, to fit an\n"
 "                  Ethernet frame inside UDP and keep 64 kB = 45 segments;\n"
 "                  recv 32000; at most 65455; --mss 32000 is fast on loopback)\n"
-"  --rwnd BYTES    receive/send buffer (default 4194304)\n"
+"  --rwnd BYTES    receive/send buffer (default 4194304; TUN recv offers\n"
+"                  at most the device's queue, txqueuelen x MSS)\n"
 "  --ack-every N   recv: one ACK per N in-order segments, the rest after\n"
 "                  40 ms (default 1: the slides' ACK per segment)\n"
 "  --no-wscale     the slides' 16-bit window only (at most 65535 bytes)\n"
@@ -222,12 +223,16 @@ static void tun_summary(FILE *f, const struct ttp_xfer_result *r)
 	int i;
 
 	fprintf(f, "  tun: packets in %llu, out %llu, not for us %llu, "
-		"RST to unknown ports %llu, write errors %llu\n",
+		"RST to unknown ports %llu, write errors %llu; "
+		"zero-window probes %llu, RST in %llu, out %llu\n",
 		(unsigned long long)s->packets_in,
 		(unsigned long long)s->packets_out,
 		(unsigned long long)s->not_ours,
 		(unsigned long long)s->rst_strays,
-		(unsigned long long)s->send_errors);
+		(unsigned long long)s->send_errors,
+		(unsigned long long)r->st.probes,
+		(unsigned long long)r->st.rst_in,
+		(unsigned long long)r->st.rst_out);
 	fprintf(f, "  tun: refused IPv4");
 	for (i = 1; i < TTP_IPV4_NR_ERRS; i++)
 		fprintf(f, "%s %s %llu", i > 1 ? "," : "",
