@@ -302,8 +302,11 @@ static int read_isn(int b, unsigned int *isn)
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
 		return -1;
+	}
 	if (pid == 0) {
 		dup2(p[1], 1);
 		if (setns(b, CLONE_NEWNET) == 0)
