@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "lib/format.h"
 #include "lib/trace.h"
@@ -169,6 +170,28 @@ struct trace_result {
 /* Read events from @fd, write CSV rows to @out.  0, or -1 (message printed). */
 int trace_stream(int fd, const char *name, FILE *out,
 		 const struct trace_opts *o, struct trace_result *res);
+
+/* ---- cli_link.c: namespaces, veth links, children (demo, compare) ---- */
+/* Seconds on the monotonic clock (the same in every namespace). */
+double cli_now(void);
+/* Run @argv in namespace @ns (-1: ours); on failure name it and return -1. */
+int link_sh(const char *cmd, int ns, const char *const argv[]);
+/* A new anonymous network namespace: its fd, or -1; we stay in @orig. */
+int link_new_netns(const char *cmd, int orig);
+/* Write net.ipv4.@name in namespace @ns. */
+int link_sysctl(const char *cmd, int ns, int orig, const char *name,
+		const char *val);
+/* A veth pair @name_a (in @a, @addr_a "ip/len") <-> @name_b (in @b), up. */
+int link_veth(const char *cmd, int a, const char *name_a, const char *addr_a,
+	      int b, const char *name_b, const char *addr_b);
+/* fork(): the child (0) is in @ns and dies with its parent. */
+pid_t link_child_in(const char *cmd, int ns);
+/* A byte on @fd within 10 s: 0, else -1. */
+int link_wait_ready(int fd);
+/* The child's exit status; killed and -1 after @timeout seconds. */
+int link_wait_child(pid_t pid, double timeout);
+/* Each {program, Debian package} on $PATH, else name the package: -1. */
+int link_tools(const char *cmd, const char *const tools[][2], int n);
 
 /* ---- cli_plot.c ---- */
 struct plot_opts {
