@@ -37,6 +37,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* ---- cli_util.c ---- */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
