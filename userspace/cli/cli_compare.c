@@ -47,6 +47,8 @@
 #define SND_NET		"10.79.0"
 #define RCV_NET		"10.79.1"
 #define RCV_ADDR	RCV_NET ".2"
+#define SND_ADDR	SND_NET ".1"
+#define CMP_SPORT	5100	/* flow i sends from port CMP_SPORT + i */
 #define CMP_PKT		1500	/* bytes on the wire per full segment */
 
 static void cmp_usage(FILE *f)
@@ -643,10 +645,29 @@ static int bench_setup(struct bench *b, const struct cmp_cfg *c)
 	return 0;
 }
 
-/* The tracer: the tracepoints of port CMP_PORT, seen from the sender. */
-static pid_t start_tracer(const struct bench *b, const char *csv)
+/*
+ * Ours: a sender's socket, known by its port.  Not by sock_diag: a
+ * starved tracer may read a short flow's lines after it closed.
+ */
+static int flow_lookup(const struct tp_rec *r, struct tp_flow *f, void *arg)
 {
-	struct trace_opts o = { .port = CMP_PORT, .stop = &cli_stop };
+	const struct cmp_cfg *c = arg;
+	unsigned int i = r->lport - CMP_SPORT;
+
+	if (strcmp(r->laddr, SND_ADDR) || r->rport != CMP_PORT ||
+	    r->lport < CMP_SPORT || i >= (unsigned int)c->nalgos)
+		return -1;
+	snprintf(f->algo, sizeof(f->algo), "%s", c->algos[i]);
+	return 0;
+}
+
+/* The tracer: the tracepoints of port CMP_PORT, seen from the sender. */
+static pid_t start_tracer(const struct bench *b, const struct cmp_cfg *c,
+			  const char *csv)
+{
+	struct trace_opts o = { .port = CMP_PORT, .stop = &cli_stop,
+				.lookup = flow_lookup,
+				.lookup_arg = (void *)c };
 	struct trace_result res;
 	pid_t pid = link_child_in("compare", b->snd);
 	FILE *out;
@@ -739,6 +760,8 @@ static pid_t start_sender(const struct bench *b, int idx, const char *algo,
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(CMP_PORT) };
+	struct sockaddr_in src = { .sin_family = AF_INET,
+				   .sin_port = htons(CMP_SPORT + idx) };
 	struct timeval tmo = { .tv_sec = 1 };
 	pid_t pid = link_child_in("compare", b->snd);
 	static char buf[1 << 16];
@@ -748,8 +771,8 @@ static pid_t start_sender(const struct bench *b, int idx, const char *algo,
 	struct sockaddr_in me;
 	socklen_t mlen = sizeof(me);
 	double start, end, give_up;
+	int s, n, lowat = 64 << 10, one = 1;
 	char msg[128];
-	int s, n;
 
 	if (pid)
 		return pid;
@@ -760,15 +783,27 @@ static pid_t start_sender(const struct bench *b, int idx, const char *algo,
 		cli_err("compare: TCP_CONGESTION=%s: %s", algo, strerror(errno));
 		_exit(EXIT_FAIL);
 	}
-	/* wake up at least once a second to look at the clock */
-	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
-	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
+	/*
+	 * Little unsent data in the socket: the flow ends soon after
+	 * --time, not after draining seconds of send buffer.
+	 */
+	setsockopt(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
 	inet_pton(AF_INET, RCV_ADDR, &sin.sin_addr);
+	inet_pton(AF_INET, SND_ADDR, &src.sin_addr);
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&src, sizeof(src))) {
+		cli_err("compare: bind %s:%d: %s", SND_ADDR, CMP_SPORT + idx,
+			strerror(errno));
+		_exit(EXIT_FAIL);
+	}
 	if (connect(s, (struct sockaddr *)&sin, sizeof(sin))) {
 		cli_err("compare: connect %s:%d: %s", RCV_ADDR, CMP_PORT,
 			strerror(errno));
 		_exit(EXIT_FAIL);
 	}
+	/* wake up at least once a second to look at the clock */
+	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
 	/*
 	 * The flow's time starts here, not at accept(): a busy receiver
 	 * may accept late, after data already arrived.
@@ -799,8 +834,9 @@ static pid_t start_sender(const struct bench *b, int idx, const char *algo,
 	}
 	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len))
 		_exit(EXIT_FAIL);
-	n = snprintf(msg, sizeof(msg), "S %d %u %llu %u %.6f\n", idx,
-		     ntohs(me.sin_port), cookie, ti.tcpi_total_retrans, start);
+	n = snprintf(msg, sizeof(msg), "S %d %u %llu %u %u %.6f\n", idx,
+		     ntohs(me.sin_port), cookie, ti.tcpi_total_retrans,
+		     ti.tcpi_snd_mss, start);
 	_exit(write(report, msg, (size_t)n) == n ? EXIT_OK : EXIT_FAIL);
 }
 
@@ -811,7 +847,7 @@ static void trace_settle(const char *path)
 	off_t last = -1;
 	struct stat st;
 
-	while (cli_now() < end && cli_now() - still < 0.6 && !cli_stop) {
+	while (cli_now() < end && cli_now() - still < 1.0 && !cli_stop) {
 		if (stat(path, &st) == 0 && st.st_size != last) {
 			last = st.st_size;
 			still = cli_now();
@@ -820,21 +856,48 @@ static void trace_settle(const char *path)
 	}
 }
 
-/* Split the tracer's CSV into one trace per flow, by socket cookie. */
-static int split_trace(const char *raw, const char *dir,
-		       struct cmp_flow *fl, const int *idx, int n)
+/*
+ * A row of flow @f: time from @t0 on, and the MSS the sender's socket
+ * reported (TCP_INFO) where the tracepoint left it empty (11th column).
+ */
+static void put_row(FILE *out, const char *line, unsigned long long t0,
+		    unsigned int mss)
+{
+	unsigned long long t = strtoull(line, NULL, 10);
+	const char *rest = strchr(line, ','), *p = line;
+	int k;
+
+	for (k = 0; k < 10 && p; k++) {
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p || *p != ',' || !mss)
+		fprintf(out, "%llu%s", t - t0, rest);
+	else
+		fprintf(out, "%llu%.*s%u%s", t - t0, (int)(p - rest), rest,
+			mss, p);
+}
+
+/*
+ * Split the tracer's CSV into one trace per flow, by socket cookie.  One
+ * after another, each flow's time starts at its first row; together,
+ * they share the clock.
+ */
+static int split_trace(const char *raw, const struct cmp_cfg *c,
+		       const struct cmp_flow *fl, int n)
 {
 	FILE *in = fopen(raw, "r"), *out[CMP_MAX_FLOWS] = { NULL };
+	unsigned long long t0[CMP_MAX_FLOWS] = { 0 };
 	char line[1024], err[256], path[PATH_MAX];
 	unsigned long lineno = 0, other = 0;
-	int i, rc = 0;
+	int i, rc = 0, seen[CMP_MAX_FLOWS] = { 0 };
 
 	if (!in) {
 		cli_err("compare: %s: %s", raw, strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, fl[idx[i]].trace);
+		snprintf(path, sizeof(path), "%s/%s", c->dir, fl[i].trace);
 		out[i] = fopen(path, "w");
 		if (!out[i]) {
 			cli_err("compare: cannot write %s: %s", path,
@@ -856,7 +919,7 @@ static int split_trace(const char *raw, const char *dir,
 			goto out;
 		}
 		for (i = 0; i < n; i++)
-			if (fl[idx[i]].cookie == r.flow)
+			if (fl[i].cookie == r.flow)
 				k = i;
 		/* a kernel without socket cookies: one flow is unambiguous */
 		if (k < 0 && n == 1 && !r.flow)
@@ -865,7 +928,9 @@ static int split_trace(const char *raw, const char *dir,
 			other++;
 			continue;
 		}
-		fputs(line, out[k]);
+		if (!seen[k]++ && !c->together)
+			t0[k] = r.time_us;
+		put_row(out[k], line, t0[k], fl[k].mss);
 	}
 	if (other)
 		cli_err("compare: %lu trace rows of other sockets were left out",
@@ -907,29 +972,58 @@ static void reap_all(struct group_run *g)
 	}
 }
 
+/* A sender or the receiver ended without its report: say so at once. */
+static int child_failed(struct group_run *g)
+{
+	int i, status;
+
+	for (i = 0; i <= g->n; i++) {
+		pid_t *p = i < g->n ? &g->snd[i] : &g->rcv;
+
+		if (*p > 0 && waitpid(*p, &status, WNOHANG) == *p) {
+			*p = -1;
+			if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+				cli_err("compare: a %s failed (see above)",
+					i < g->n ? "sender" : "receiver");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* What the receiver's children said: per connection, in arrival order. */
+struct reports {
+	int n;
+	unsigned int port[CMP_MAX_FLOWS];
+	unsigned long long bytes[CMP_MAX_FLOWS];
+	double end[CMP_MAX_FLOWS];
+};
+
 static int handle_report(char *line, struct cmp_flow *fl,
-			 struct group_run *g, unsigned int rport[],
-			 unsigned long long rbytes[], double rsecs[])
+			 struct group_run *g, struct reports *rs)
 {
 	unsigned long long a, c;
-	unsigned int p, r;
+	unsigned int p, r, m;
 	double s;
 	int i;
 
-	if (sscanf(line, "S %d %u %llu %u %lf", &i, &p, &c, &r, &s) == 5 &&
-	    i >= 0 && i < CMP_MAX_FLOWS) {
+	if (sscanf(line, "S %d %u %llu %u %u %lf", &i, &p, &c, &r, &m,
+		   &s) == 6 && i >= 0 && i < CMP_MAX_FLOWS) {
 		fl[i].lport = p;
 		fl[i].cookie = c;
 		fl[i].retransmits = r;
+		fl[i].mss = m;
 		fl[i].seconds = s;	/* its start, until the end is known */
 		g->got_s++;
 		return 0;
 	}
 	if (sscanf(line, "R %u %llu %lf", &p, &a, &s) == 3 &&
-	    g->got_r < CMP_MAX_FLOWS) {
-		rport[g->got_r] = p;
-		rbytes[g->got_r] = a;
-		rsecs[g->got_r] = s;
+	    rs->n < CMP_MAX_FLOWS) {
+		rs->port[rs->n] = p;
+		rs->bytes[rs->n] = a;
+		rs->end[rs->n] = s;
+		rs->n++;
 		g->got_r++;
 		return 0;
 	}
@@ -937,17 +1031,16 @@ static int handle_report(char *line, struct cmp_flow *fl,
 	return -1;
 }
 
-static void progress(int tty, const struct cmp_cfg *c,
-		     const struct group_run *g, int gno, int ngroups,
-		     double t)
+static void progress(int tty, const struct cmp_cfg *c, int first, int end,
+		     const struct group_run *g, double t)
 {
 	int i;
 
 	if (!tty)
 		return;
-	printf("\r[%d/%d]", gno, ngroups);
-	for (i = 0; i < g->n; i++)
-		printf(" %s", c->algos[g->idx[i]]);
+	printf("\r[%d/%d]", first + 1, g->n);
+	for (i = first; i < end; i++)
+		printf(" %s", c->algos[i]);
 	if (t < c->seconds)
 		printf("  %.0f/%.0f s sending ", t, c->seconds);
 	else
@@ -955,19 +1048,70 @@ static void progress(int tty, const struct cmp_cfg *c,
 	fflush(stdout);
 }
 
+
 /* Run the flows @g->idx at once on bench @b; fill their results. */
-static int run_group(const struct bench *b, const struct cmp_cfg *c,
-		     struct cmp_flow *fl, struct group_run *g, int gno,
-		     int ngroups, int tty)
+/* Read the children's reports until @want senders and receivers said theirs. */
+static int wait_reports(const struct cmp_cfg *c, struct cmp_flow *fl,
+			struct group_run *g, int rep, int want, int batch,
+			int tty, struct reports *rs)
 {
-	char raw[PATH_MAX], buf[1024];
-	unsigned int rport[CMP_MAX_FLOWS];
-	unsigned long long rbytes[CMP_MAX_FLOWS];
-	double rsecs[CMP_MAX_FLOWS], t0, last = -1;
+	double t0 = cli_now(), last = -1;
+	char buf[1024];
 	size_t used = 0;
-	int ready[2], rep[2], i, j, rc = -1;
+
+	while (g->got_s < want || g->got_r < want) {
+		struct pollfd p = { .fd = rep, .events = POLLIN };
+		double t = cli_now() - t0;
+		char *nl;
+		ssize_t r;
+
+		if (cli_stop)
+			return -1;
+		if (t > c->seconds + 120) {
+			cli_err("compare: the flows did not end within %g s",
+				c->seconds + 120);
+			return -1;
+		}
+		if (t - last >= 1) {
+			last = t;
+			progress(tty, c, batch, want, g, t);
+		}
+		if (child_failed(g))
+			return -1;
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		r = read(rep, buf + used, sizeof(buf) - 1 - used);
+		if (r <= 0)
+			continue;
+		used += (size_t)r;
+		buf[used] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			if (handle_report(buf, fl, g, rs))
+				return -1;
+			used -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, used + 1);
+		}
+	}
+	if (tty)
+		printf("\r\033[K");
+	return 0;
+}
+
+/*
+ * Run every flow on bench @b: one tracer and one receiver for the run;
+ * the senders one after another, or all at once with --together.
+ */
+static int run_flows(const struct bench *b, const struct cmp_cfg *c,
+		     struct cmp_flow *fl, struct group_run *g, int tty)
+{
+	char raw[PATH_MAX], path[PATH_MAX];
+	struct reports rs = { 0 };
+	int ready[2], rep[2], i, j, k, rc = -1;
+	int per = c->together ? c->nalgos : 1;
 
 	g->tracer = g->rcv = -1;
+	g->n = c->nalgos;
 	for (i = 0; i < g->n; i++)
 		g->snd[i] = -1;
 	g->got_s = g->got_r = 0;
@@ -978,8 +1122,8 @@ static int run_group(const struct bench *b, const struct cmp_cfg *c,
 		close(ready[1]);
 		return -1;
 	}
-	snprintf(raw, sizeof(raw), "%s/.trace-%d.csv", c->dir, gno);
-	g->tracer = start_tracer(b, raw);
+	snprintf(raw, sizeof(raw), "%s/.trace.csv", c->dir);
+	g->tracer = start_tracer(b, c, raw);
 	if (g->tracer < 0 || tracer_ready(raw, g->tracer)) {
 		if (!cli_stop)
 			cli_err("compare: the tracer did not start");
@@ -991,100 +1135,57 @@ static int run_group(const struct bench *b, const struct cmp_cfg *c,
 		cli_err("compare: the receiver did not start");
 		goto out;
 	}
-	if (!tty) {
-		printf("compare: [%d/%d]", gno, ngroups);
-		for (i = 0; i < g->n; i++)
-			printf(" %s", c->algos[g->idx[i]]);
-		printf(": sending for %g s\n", c->seconds);
-		fflush(stdout);
-	}
-	t0 = cli_now();
-	for (i = 0; i < g->n; i++) {
-		g->snd[i] = start_sender(b, g->idx[i], c->algos[g->idx[i]],
-					 c->seconds, rep[1]);
-		if (g->snd[i] < 0)
-			goto out;
-	}
-	close(rep[1]);
-	rep[1] = -1;
-	while (g->got_s < g->n || g->got_r < g->n) {
-		struct pollfd p = { .fd = rep[0], .events = POLLIN };
-		double t = cli_now() - t0;
-		char *nl;
-		ssize_t r;
-
-		if (cli_stop)
-			goto out;
-		if (t > c->seconds + 120) {
-			cli_err("compare: the flows did not end within %g s",
-				c->seconds + 120);
-			goto out;
+	for (i = 0; i < g->n; i += per) {
+		if (!tty) {
+			printf("compare: [%d/%d]", i + 1, g->n);
+			for (k = i; k < i + per; k++)
+				printf(" %s", c->algos[k]);
+			printf(": sending for %g s\n", c->seconds);
+			fflush(stdout);
 		}
-		if (t - last >= 1) {
-			last = t;
-			progress(tty, c, g, gno, ngroups, t);
-		}
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		r = read(rep[0], buf + used, sizeof(buf) - 1 - used);
-		if (r == 0) {
-			cli_err("compare: a sender or receiver failed (see above)");
-			goto out;
-		}
-		if (r < 0)
-			continue;
-		used += (size_t)r;
-		buf[used] = '\0';
-		while ((nl = strchr(buf, '\n'))) {
-			*nl = '\0';
-			if (handle_report(buf, fl, g, rport, rbytes, rsecs))
+		for (k = i; k < i + per; k++) {
+			g->snd[k] = start_sender(b, k, c->algos[k], c->seconds,
+						 rep[1]);
+			if (g->snd[k] < 0)
 				goto out;
-			used -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, used + 1);
 		}
-	}
-	if (tty)
-		printf("\r\033[K");
-	for (i = 0; i < g->n; i++) {
-		struct cmp_flow *f = &fl[g->idx[i]];
+		if (wait_reports(c, fl, g, rep[0], i + per, i, tty, &rs))
+			goto out;
+		for (k = i; k < i + per; k++) {
+			struct cmp_flow *f = &fl[k];
 
-		for (j = 0; j < g->got_r; j++)
-			if (rport[j] == f->lport) {
-				f->bytes = rbytes[j];
-				f->seconds = rsecs[j] - f->seconds;
-			}
+			for (j = 0; j < rs.n; j++)
+				if (rs.port[j] == f->lport) {
+					f->bytes = rs.bytes[j];
+					f->seconds = rs.end[j] - f->seconds;
+				}
+			printf("compare: [%d/%d] %-12s %7.2f Mbit/s (%llu bytes in %.2f s), %u retransmits\n",
+			       k + 1, g->n, f->algo, cmp_goodput_mbit(f),
+			       f->bytes, f->seconds, f->retransmits);
+		}
+		fflush(stdout);
 	}
 	trace_settle(raw);
 	reap_all(g);
-	if (cli_stop)
-		goto out;
-	if (split_trace(raw, c->dir, fl, g->idx, g->n))
+	if (cli_stop || split_trace(raw, c, fl, g->n))
 		goto out;
 	rc = 0;
 	for (i = 0; i < g->n; i++) {
-		struct cmp_flow *f = &fl[g->idx[i]];
-
-		snprintf(buf, sizeof(buf), "%s/%s", c->dir, f->trace);
-		if (cmp_count_trace(buf, f))
+		snprintf(path, sizeof(path), "%s/%s", c->dir, fl[i].trace);
+		if (cmp_count_trace(path, &fl[i]))
 			rc = -1;
-		printf("compare: [%d/%d] %-12s %7.2f Mbit/s  %u retransmits, %lu fast retransmits, %lu timeouts, %lu trace rows\n",
-		       gno, ngroups, f->algo, cmp_goodput_mbit(f),
-		       f->retransmits, f->fast_retransmits, f->timeouts,
-		       f->rows);
-		if (!f->rows) {
-			cli_err("compare: the trace of %s is empty", f->algo);
+		else if (!fl[i].rows) {
+			cli_err("compare: the trace of %s is empty", fl[i].algo);
 			rc = -1;
 		}
 	}
-	fflush(stdout);
 out:
 	reap_all(g);
 	unlink(raw);
 	close(ready[0]);
 	close(ready[1]);
 	close(rep[0]);
-	if (rep[1] >= 0)
-		close(rep[1]);
+	close(rep[1]);
 	return rc;
 }
 
@@ -1141,7 +1242,7 @@ int cmd_compare(int argc, char **argv)
 	struct bench b = { -1, -1, -1, -1 };
 	struct cmp_cfg c;
 	char title[512];
-	int rc, done, i, tty = isatty(1), ngroups;
+	int rc, done, i, tty = isatty(1);
 
 	rc = cmp_parse(argc, argv, &c, &done);
 	if (rc || done)
@@ -1175,17 +1276,9 @@ int cmd_compare(int argc, char **argv)
 	rc = EXIT_FAIL;
 	if (bench_setup(&b, &c))
 		goto out;
-	ngroups = c.together ? 1 : c.nalgos;
-	for (i = 0; i < ngroups; i++) {
-		int k;
-
-		memset(&g, 0, sizeof(g));
-		g.n = c.together ? c.nalgos : 1;
-		for (k = 0; k < g.n; k++)
-			g.idx[k] = c.together ? k : i;
-		if (run_group(&b, &c, fl, &g, i + 1, ngroups, tty))
-			goto out;
-	}
+	memset(&g, 0, sizeof(g));
+	if (run_flows(&b, &c, fl, &g, tty))
+		goto out;
 	if (write_file(c.dir, "run.json", &c, fl, title, argc, argv) ||
 	    write_file(c.dir, "summary.csv", &c, fl, title, argc, argv))
 		goto out;

@@ -29,6 +29,7 @@ struct cmp_flow {
 	char trace[64];			/* file name inside the run directory */
 	unsigned long long cookie;	/* the socket's, as in the trace */
 	unsigned int lport;
+	unsigned int mss;		/* the sender's tcpi_snd_mss */
 	unsigned long long bytes;	/* the receiver read */
 	double seconds;			/* connect to the last byte read */
 	unsigned int retransmits;	/* tcpi_total_retrans */
