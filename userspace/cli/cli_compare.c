@@ -316,17 +316,19 @@ int cmp_json_get_str(const char *json, const char *key, char *out,
 
 void cmp_title(char *buf, size_t len, const struct cmp_cfg *c)
 {
-	size_t off;
+	size_t off = 0;
 	int i;
 
-	off = (size_t)snprintf(buf, len, "tcpteach compare%s:",
-			       c->together ? " --together" : "");
+	/* short enough for the figure's width with four algorithms */
+	buf[0] = '\0';
+	if (c->together)
+		off = (size_t)snprintf(buf, len, "together: ");
 	for (i = 0; i < c->nalgos && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s %s",
-					i ? "," : "", c->algos[i]);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? ", " : "", c->algos[i]);
 	if (off < len)
 		snprintf(buf + off, len - off,
-			 " | %g Mbit/s, RTT %lu ms, queue %lu packets, loss %g%%",
+			 " | %g Mbit/s, RTT %lu ms, queue %lu pkts, loss %g%%",
 			 c->rate_mbit, c->rtt_ms, c->queue, c->loss_pct);
 }
 
