@@ -54,19 +54,63 @@ n=0
 newdev() { n=$((n + 1)); DEV=tt$n; }
 IMPAIR=0
 # Whatever a failed step left running (a ttp still holding its device and
-# addresses would take the next one's packets).
+# addresses would take the next one's packets), but the packet writer.
+malp=
 reap() {
 	local p
-	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	for p in $(jobs -p); do
+		[ "$p" = "$malp" ] || kill "$p" 2>/dev/null
+	done
+	for p in $(jobs -p); do
+		[ "$p" = "$malp" ] || wait "$p" 2>/dev/null
+	done
 }
-trap 'reap; rm -rf "$W"' EXIT
+trap 'malp=; reap; rm -rf "$W"' EXIT
 
 : >"$W/f0"
 head -c 1 /dev/urandom >"$W/f1"
 head -c 1000000 /dev/urandom >"$W/f1M"
 head -c 20000000 /dev/urandom >"$W/f20M"
 head -c 200000 /dev/urandom >"$W/f200k"
+# The malformed packets' writer (a packet socket on ttp's device sends
+# bytes as they are) starts now, for Python's start to overlap the
+# transfers; it writes when told the device's name.
+mkfifo "$W/mal.in"
+python3 -c '
+import socket, struct, sys
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+def ip(payload, proto=6, frag=0x4000, ihl=5, total=None, bad=False):
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, total or 20 + len(payload),
+                    1, frag, 64, proto, 0, socket.inet_aton("10.73.0.1"),
+                    socket.inet_aton("10.73.0.2"))
+    c = csum(h) ^ (0x1111 if bad else 0)
+    return h[:10] + struct.pack("!H", c) + h[12:] + payload
+
+syn = struct.pack("!HHIIBBHHH", 40000, 5001, 7, 0, 5 << 4, 0x02, 65535, 0, 0)
+bad_tcp = syn[:16] + b"\x12\x34" + syn[18:]   # wrong TCP checksum
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.stdin.readline().strip(), 0x0800))
+for p in [ip(syn)[:10],                 # truncated header
+          ip(syn, total=1000),          # total length past the end
+          ip(syn, bad=True),            # bad IP checksum
+          ip(syn, ihl=3),               # bad header length
+          ip(syn, frag=0x2000),         # a fragment
+          ip(b"\0" * 8, proto=17),      # UDP
+          b"\x60" + b"\0" * 39,         # IPv6
+          ip(bad_tcp)]:                 # bad TCP checksum
+    s.send(p)
+print("sent 8")
+' <>"$W/mal.in" >"$W/mal.out" 2>&1 &
+malp=$!
+exec 8<>"$W/mal.in"	# writing its name never blocks, even if it died
 declare -A SHA SIZE=([f0]=0 [f1]=1 [f1M]=1000000 [f20M]=20000000 [f200k]=200000)
 while read -r h f; do SHA[${f##*/}]=$h; done < <(cd "$W" && sha256sum f0 f1 f1M f20M f200k)
 
@@ -174,7 +218,7 @@ start_recv() {	# OUT TIMEOUT
 
 # nc sends FILE to ttp recv (10.73.0.2:5001) and waits for its FIN.
 linux_send() {	# FILE
-	timeout 120 nc -N 10.73.0.2 5001 <"$1" 2>"$W/nc.err" && return 0
+	nc -N -w 60 10.73.0.2 5001 <"$1" 2>"$W/nc.err" && return 0
 	echo "  nc: $(cat "$W/nc.err")"
 	return 1
 }
@@ -213,7 +257,7 @@ from_ttp() {	# CC NAME
 	reap
 	local log rp r
 	set_cc "$1" || return 1
-	timeout 120 nc -l 5002 </dev/null >"$W/out" 2>"$W/nc.err" &
+	nc -l -w 60 5002 </dev/null >"$W/out" 2>"$W/nc.err" &
 	rp=$!
 	listening 5002 || return 1
 	prepare_dev || return 1
@@ -230,6 +274,7 @@ from_ttp() {	# CC NAME
 	echo "${BASH_REMATCH[1]}" >>"$W/ttp_retrans"
 }
 
+echo "  [files made at ${SECONDS} s]"
 for cc in reno cubic; do
 	for f in f0 f1 f1M; do
 		step "Linux ($cc) -> ttp, $f" to_ttp $cc $f
@@ -274,11 +319,12 @@ nft delete table inet ttptun
 # may go while the window is shut), the reader starts.
 zero_window() {
 	reap
-	local i z0 z rx0 sp log
+	local i z0 z rx0 sp zp log
 	rm -f "$W/go"
 	z0=$(counter netstat TcpExt TCPToZeroWindowAdv)
-	timeout 120 nc -l -I 4096 5003 </dev/null 2>"$W/nc.err" |
+	nc -l -w 60 -I 4096 5003 </dev/null 2>"$W/nc.err" |
 		{ until [ -e "$W/go" ]; do nap; done; cat >"$W/out"; } &
+	zp=$!
 	listening 5003 || return 1
 	newdev
 	"$T" ttp send "$W/f1M" 10.73.0.1:5003 --link tun --tun $DEV \
@@ -297,7 +343,7 @@ zero_window() {
 	done
 	: >"$W/go"
 	wait $sp || { cat "$W/zw.log"; return 1; }
-	wait
+	wait $zp
 	z=$(counter netstat TcpExt TCPToZeroWindowAdv)
 	slurp log "$W/zw.log"
 	[[ $log =~ zero-window\ probes\ ([0-9]+) ]] || { echo "$log"; return 1; }
@@ -313,40 +359,8 @@ step "zero window from Linux: probed, then all 1 MB" zero_window
 # nobody listens on, then a transfer that must arrive intact.
 reap
 rm -f "$W/out"
-start_recv "$W/out" 60 && python3 - $DEV <<'EOF' >"$W/mal.out" 2>&1
-import socket, struct, sys
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def ip(payload, proto=6, frag=0x4000, ihl=5, total=None, bad=False):
-    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, total or 20 + len(payload),
-                    1, frag, 64, proto, 0, socket.inet_aton("10.73.0.1"),
-                    socket.inet_aton("10.73.0.2"))
-    c = csum(h) ^ (0x1111 if bad else 0)
-    return h[:10] + struct.pack("!H", c) + h[12:] + payload
-
-syn = struct.pack("!HHIIBBHHH", 40000, 5001, 7, 0, 5 << 4, 0x02, 65535, 0, 0)
-bad_tcp = syn[:16] + b"\x12\x34" + syn[18:]   # wrong TCP checksum
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0x0800))
-for p in [ip(syn)[:10],                 # truncated header
-          ip(syn, total=1000),          # total length past the end
-          ip(syn, bad=True),            # bad IP checksum
-          ip(syn, ihl=3),               # bad header length
-          ip(syn, frag=0x2000),         # a fragment
-          ip(b"\0" * 8, proto=17),      # UDP
-          b"\x60" + b"\0" * 39,         # IPv6
-          ip(bad_tcp)]:                 # bad TCP checksum
-    s.send(p)
-print("sent 8")
-EOF
-timeout 60 nc -zv 10.73.0.2 5999 >"$W/rst.out" 2>&1
+start_recv "$W/out" 60 && echo $DEV >&8 && wait $malp
+nc -zv -w 60 10.73.0.2 5999 >"$W/rst.out" 2>&1
 echo "exit $?" >>"$W/rst.out"
 linux_send "$W/f200k"
 wait $rp
@@ -390,7 +404,7 @@ flood() {
 		nap
 	done
 	{ cat "$W/f200k"; until [ -e "$W/done" ]; do nap; done; } |
-		timeout 300 nc -N 10.73.0.2 5001 2>"$W/nc.err" &
+		nc -N -w 120 10.73.0.2 5001 2>"$W/nc.err" &
 	xp=$!
 	for i in $(seq 1800); do
 		[ $(($(dev_tx $DEV) - n0)) -ge 100000 ] && break
