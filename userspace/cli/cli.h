@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "lib/format.h"
 #include "lib/trace.h"
@@ -36,6 +37,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* ---- cli_util.c ---- */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -153,12 +155,21 @@ int teach_event_parse(const char *line, const struct event_map *m,
 		      char *err, size_t errlen);
 
 /* ---- cli_trace.c: stream -> CSV (also used by the demo) ---- */
+struct tp_rec;
+struct tp_flow;
+
 struct trace_opts {
 	long port;			/* -1 = every port */
 	double duration;		/* seconds; 0 = until stopped */
 	unsigned long count;		/* events; 0 = unlimited */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 	int t0_after_init;		/* time 0 = the first event after init */
+	/*
+	 * --tracepoint: which sockets are ours (cli_trace_tp.h's
+	 * tp_lookup_fn); NULL: those of this namespace, by sock_diag.
+	 */
+	int (*lookup)(const struct tp_rec *r, struct tp_flow *f, void *arg);
+	void *lookup_arg;
 };
 
 struct trace_result {
@@ -169,6 +180,28 @@ struct trace_result {
 /* Read events from @fd, write CSV rows to @out.  0, or -1 (message printed). */
 int trace_stream(int fd, const char *name, FILE *out,
 		 const struct trace_opts *o, struct trace_result *res);
+
+/* ---- cli_link.c: namespaces, veth links, children (demo, compare) ---- */
+/* Seconds on the monotonic clock (the same in every namespace). */
+double cli_now(void);
+/* Run @argv in namespace @ns (-1: ours); on failure name it and return -1. */
+int link_sh(const char *cmd, int ns, const char *const argv[]);
+/* A new anonymous network namespace: its fd, or -1; we stay in @orig. */
+int link_new_netns(const char *cmd, int orig);
+/* Write net.ipv4.@name in namespace @ns. */
+int link_sysctl(const char *cmd, int ns, int orig, const char *name,
+		const char *val);
+/* A veth pair @name_a (in @a, @addr_a "ip/len") <-> @name_b (in @b), up. */
+int link_veth(const char *cmd, int a, const char *name_a, const char *addr_a,
+	      int b, const char *name_b, const char *addr_b);
+/* fork(): the child (0) is in @ns and dies with its parent. */
+pid_t link_child_in(const char *cmd, int ns);
+/* A byte on @fd within 10 s: 0, else -1. */
+int link_wait_ready(int fd);
+/* The child's exit status; killed and -1 after @timeout seconds. */
+int link_wait_child(pid_t pid, double timeout);
+/* Each {program, Debian package} on $PATH, else name the package: -1. */
+int link_tools(const char *cmd, const char *const tools[][2], int n);
 
 /* ---- cli_plot.c ---- */
 struct plot_opts {

@@ -68,81 +68,9 @@ struct run_result {
 	double seconds;		/* first byte sent to last received */
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Run a command in a namespace; print it when it fails. */
-static int sh(int ns, const char *const argv[])
-{
-	int rc = cli_run(ns, 1, argv);
-
-	if (rc != 0) {
-		char line[512] = "";
-		size_t off = 0;
-		int i;
-
-		for (i = 0; argv[i] && off < sizeof(line) - 1; i++)
-			off += (size_t)snprintf(line + off, sizeof(line) - off,
-						"%s%s", i ? " " : "", argv[i]);
-		cli_err("demo: '%s' failed (exit %d)", line, rc);
-		return -1;
-	}
-	return 0;
-}
-
-static int new_netns(int orig)
-{
-	int fd;
-
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (setns(orig, CLONE_NEWNET)) {
-		cli_err("demo: cannot return to the original namespace: %s",
-			strerror(errno));
-		exit(EXIT_FAIL);
-	}
-	return fd;
-}
-
-static int write_sysctl(int ns, int orig, const char *name, const char *val)
-{
-	char path[256];
-	int rc;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	if (setns(ns, CLONE_NEWNET))
-		return -1;
-	rc = cli_write_file(path, val);
-	if (setns(orig, CLONE_NEWNET)) {
-		cli_err("demo: cannot return to the original namespace: %s",
-			strerror(errno));
-		exit(EXIT_FAIL);
-	}
-	return rc;
-}
-
 static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 {
-	char peer[64], delay[32];
-	const char *const link[] = { "ip", "link", "add", "tt-snd", "type",
-		"veth", "peer", "name", "tt-rcv", "netns", peer, NULL };
-	const char *const addr_a[] = { "ip", "addr", "add", SND_ADDR "/24",
-		"dev", "tt-snd", NULL };
-	const char *const addr_b[] = { "ip", "addr", "add", RCV_ADDR "/24",
-		"dev", "tt-rcv", NULL };
-	const char *const up_a[] = { "ip", "link", "set", "tt-snd", "up", NULL };
-	const char *const up_b[] = { "ip", "link", "set", "tt-rcv", "up", NULL };
-	const char *const lo[] = { "ip", "link", "set", "lo", "up", NULL };
-	const char *const off_a[] = { "ethtool", "-K", "tt-snd", "tso", "off",
-		"gso", "off", "gro", "off", NULL };
-	const char *const off_b[] = { "ethtool", "-K", "tt-rcv", "tso", "off",
-		"gso", "off", "gro", "off", NULL };
+	char delay[32];
 	const char *const netem_b[] = { "tc", "qdisc", "add", "dev", "tt-rcv",
 		"root", "netem", "delay", delay, "limit", "10000", NULL };
 	const char *const route[] = { "ip", "route", "replace",
@@ -154,42 +82,27 @@ static int setup_link(int a, int b, int orig, const struct demo_cfg *c)
 		"tcp dport " "5001" " tcp flags & (syn | ack) == syn "
 		"add @isn { tcp sequence } ; } ; }", NULL };
 
-	snprintf(peer, sizeof(peer), "/proc/%d/fd/%d", (int)getpid(), b);
 	/*
 	 * The whole delay on the receiver's side (the ACK path): segments
 	 * queued in a delaying qdisc on the sender would count against TCP
 	 * small queues and cap the sender below its window.
 	 */
 	snprintf(delay, sizeof(delay), "%lums", 2 * c->delay_ms);
-	if (sh(a, link) || sh(a, addr_a) || sh(b, addr_b) || sh(a, lo) ||
-	    sh(b, lo) || sh(a, off_a) || sh(b, off_b) || sh(a, up_a) ||
-	    sh(b, up_b) || sh(b, netem_b) || sh(a, route) || sh(b, tbl))
+	if (link_veth("demo", a, "tt-snd", SND_ADDR "/24", b, "tt-rcv",
+		      RCV_ADDR "/24") ||
+	    link_sh("demo", b, netem_b) || link_sh("demo", a, route) ||
+	    link_sh("demo", b, tbl))
 		return -1;
 	/* The timeout must come from the RTO, not a tail loss probe. */
-	write_sysctl(a, orig, "tcp_early_retrans", "0");
-	write_sysctl(a, orig, "tcp_no_metrics_save", "1");
+	link_sysctl("demo", a, orig, "tcp_early_retrans", "0");
+	link_sysctl("demo", a, orig, "tcp_no_metrics_save", "1");
 	return 0;
-}
-
-/* A child in namespace @ns; the parent gets its pid. */
-static pid_t child_in(int ns)
-{
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0 && setns(ns, CLONE_NEWNET)) {
-		cli_err("demo: setns: %s", strerror(errno));
-		_exit(EXIT_FAIL);
-	}
-	return pid;
 }
 
 /* The tracer: events of port PORT in the sender's namespace -> CSV. */
 static pid_t start_tracer(int ns, const char *csv, int ready)
 {
-	pid_t pid = child_in(ns);
+	pid_t pid = link_child_in("demo", ns);
 	/*
 	 * The handshake and the plan's installation take a while on a busy
 	 * machine; the figure starts with the data, as in every run.
@@ -230,7 +143,7 @@ static pid_t start_receiver(int ns, int ready)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(PORT) };
-	pid_t pid = child_in(ns);
+	pid_t pid = link_child_in("demo", ns);
 	static char buf[1 << 16];
 	int l, c, one = 1;
 
@@ -254,35 +167,6 @@ static pid_t start_receiver(int ns, int ready)
 		;
 	close(c);
 	_exit(EXIT_OK);
-}
-
-static int wait_ready(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char ch;
-
-	if (poll(&p, 1, 10000) != 1 || read(fd, &ch, 1) != 1)
-		return -1;
-	return 0;
-}
-
-static int wait_child(pid_t pid, double timeout)
-{
-	double end = now_s() + timeout;
-	int status;
-
-	while (now_s() < end) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		if (r < 0)
-			return -1;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
 }
 
 /* The ISN the SYN left in the set: `nft list set` in the receiver's netns. */
@@ -395,7 +279,7 @@ static int install_plan(int b, unsigned int isn, unsigned int mss,
 		cli_err("demo: cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	return sh(b, argv);
+	return link_sh("demo", b, argv);
 }
 
 /* The sender: connect with @algo, install the plan, send everything. */
@@ -447,7 +331,7 @@ static int send_bulk(int a, int b, int orig, const char *algo,
 	    read_isn(b, &isn) ||
 	    install_plan(b, isn, ti.tcpi_snd_mss, rules, c, perturb))
 		goto out;
-	t0 = now_s();
+	t0 = cli_now();
 	while (sent < c->bytes) {
 		size_t n = sizeof(buf);
 		ssize_t w;
@@ -485,8 +369,8 @@ static int run_once(const char *algo, const char *csv, const char *rules,
 	orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (orig < 0 || pipe(p1) || pipe(p2))
 		return -1;
-	a = new_netns(orig);
-	b = new_netns(orig);
+	a = link_new_netns("demo", orig);
+	b = link_new_netns("demo", orig);
 	if (a < 0 || b < 0) {
 		cli_err("demo: cannot create a network namespace: %s",
 			strerror(errno));
@@ -495,25 +379,25 @@ static int run_once(const char *algo, const char *csv, const char *rules,
 	if (setup_link(a, b, orig, c))
 		goto out;
 	tracer = start_tracer(a, csv, p1[1]);
-	if (tracer < 0 || wait_ready(p1[0])) {
+	if (tracer < 0 || link_wait_ready(p1[0])) {
 		cli_err("demo: the tracer did not start");
 		goto out;
 	}
 	rcv = start_receiver(b, p2[1]);
-	if (rcv < 0 || wait_ready(p2[0])) {
+	if (rcv < 0 || link_wait_ready(p2[0])) {
 		cli_err("demo: the receiver did not start");
 		goto out;
 	}
 	s = send_bulk(a, b, orig, algo, rules, c, perturb, res);
 	if (s < 0)
 		goto out;
-	if (wait_child(rcv, 120)) {
+	if (link_wait_child(rcv, 120)) {
 		cli_err("demo: the receiver did not get all data");
 		rcv = -1;
 		goto out;
 	}
 	rcv = -1;
-	res->seconds += now_s();
+	res->seconds += cli_now();
 	close(s);
 	s = -1;
 	usleep(300000);	/* let the tracer read the last events */
@@ -527,7 +411,7 @@ out:
 	}
 	if (tracer > 0) {
 		kill(tracer, SIGTERM);
-		if (wait_child(tracer, 10) && rc == 0) {
+		if (link_wait_child(tracer, 10) && rc == 0) {
 			cli_err("demo: the tracer failed");
 			rc = -1;
 		}
@@ -817,13 +701,12 @@ int cmd_demo(int argc, char **argv)
 	};
 	struct demo_cfg c = { "tcpteach-demo", 3000000, 20, 0 };
 	char tcsv[PATH_MAX], rcsv[PATH_MAX], svg[PATH_MAX], png[PATH_MAX];
-	char txt[PATH_MAX], tool[PATH_MAX], tnft[PATH_MAX], rnft[PATH_MAX];
+	char txt[PATH_MAX], tnft[PATH_MAX], rnft[PATH_MAX];
 	char title[256];
 	struct run_result rt, rr;
 	struct story st, sr;
 	struct plot_opts po = { .title = title };
 	const char *files[2];
-	size_t i;
 	FILE *nf;
 	int ch;
 
@@ -874,13 +757,8 @@ int cmd_demo(int argc, char **argv)
 		cli_err("demo: needs root (it creates network namespaces, a veth pair and nftables rules); try: sudo tcpteach demo");
 		return EXIT_FAIL;
 	}
-	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
-		if (!cli_which(tools[i][0], tool, sizeof(tool))) {
-			cli_err("demo: '%s' not found: install %s", tools[i][0],
-				tools[i][1]);
-			return EXIT_FAIL;
-		}
-	}
+	if (link_tools("demo", tools, (int)(sizeof(tools) / sizeof(tools[0]))))
+		return EXIT_FAIL;
 	if (cli_load_module() || !cli_algo_available("teach_reno")) {
 		cli_err("demo: tcp_teach is not loaded and could not be loaded; "
 			LOAD_HINT);
