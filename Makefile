@@ -46,7 +46,7 @@ LDLIBS := -lm
 
 .PHONY: all module modules-matrix userspace kselftests host-tests check check-host check-vm \
 	debug-kernel debug-module check-debug \
-	demo docs-demo docs bench fuzz checkpatch install uninstall clean deps shell docs-kernel
+	demo docs-demo compare docs-compare docs bench fuzz checkpatch install uninstall clean deps shell docs-kernel
 
 all: module userspace kselftests
 
@@ -153,6 +153,23 @@ docs-kernel: all
 
 docs-demo: all
 	selftests/vm/run-vm.sh -- $(CURDIR)/$(B)/tcpteach demo -o $(CURDIR)/docs/demo
+
+# `make compare ARGS="teach_reno cubic --loss 1"`: `tcpteach compare` in
+# the VM (a kernel algorithm built as a module, e.g. bbr, is loaded there
+# first), its run directory under build/compare; `make docs-compare`
+# refreshes the README's figure in docs/compare/.
+COMPARE_ARGS = $(or $(ARGS),teach_reno teach_tahoe cubic)
+DOCS_COMPARE_ARGS = --rate 10 --loss 0.5 teach_reno teach_tahoe cubic bbr
+COMPARE_VM = selftests/vm/run-vm.sh -- sh -c 'cd $(CURDIR) && for a in $(1); do \
+	case $$a in -*|teach_*) ;; *) modprobe -q tcp_$$a 2>/dev/null ;; esac; \
+	done; exec $(B)/tcpteach compare -o $(2) $(1)'
+compare: all
+	@mkdir -p $(B)/compare
+	$(call COMPARE_VM,$(COMPARE_ARGS),$(B)/compare)
+	@echo "compare: run directory $(B)/compare/ (draw it again: $(B)/tcpteach plot $(B)/compare)"
+
+docs-compare: all
+	$(call COMPARE_VM,$(DOCS_COMPARE_ARGS),docs/compare)
 
 # The examples in the docs, from real runs (sim: deterministic, so
 # `make check` compares them; see docs/examples.sh).

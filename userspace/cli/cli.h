@@ -37,6 +37,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* ---- cli_util.c ---- */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -154,12 +155,21 @@ int teach_event_parse(const char *line, const struct event_map *m,
 		      char *err, size_t errlen);
 
 /* ---- cli_trace.c: stream -> CSV (also used by the demo) ---- */
+struct tp_rec;
+struct tp_flow;
+
 struct trace_opts {
 	long port;			/* -1 = every port */
 	double duration;		/* seconds; 0 = until stopped */
 	unsigned long count;		/* events; 0 = unlimited */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 	int t0_after_init;		/* time 0 = the first event after init */
+	/*
+	 * --tracepoint: which sockets are ours (cli_trace_tp.h's
+	 * tp_lookup_fn); NULL: those of this namespace, by sock_diag.
+	 */
+	int (*lookup)(const struct tp_rec *r, struct tp_flow *f, void *arg);
+	void *lookup_arg;
 };
 
 struct trace_result {

@@ -23,6 +23,7 @@ static const struct {
 	{ "trace", cmd_trace, "record window events as the shared CSV trace" },
 	{ "plot", cmd_plot, "draw cwnd/ssthresh/rwnd figures from CSV traces" },
 	{ "demo", cmd_demo, "Tahoe vs Reno on a lossy veth link, figure + narration (root)" },
+	{ "compare", cmd_compare, "one flow per algorithm through a bottleneck: traces, summary, figure (root)" },
 	{ "ttp", cmd_ttp, "the teaching transport (userspace TCP over UDP)" },
 	{ "sim", cmd_sim, "the teaching transport over a simulated link" },
 };
@@ -39,7 +40,7 @@ static void usage(FILE *f)
 	      "Learn TCP congestion control (teach_reno, teach_tahoe) on a real kernel.\n\n"
 	      "subcommands:\n", f);
 	for (i = 0; i < NCMDS; i++)
-		fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-7s %s\n", cmds[i].name, cmds[i].help);
 	fputs("\nexit status: 0 ok, 1 failure, 2 usage error.  See tcpteach(1).\n",
 	      f);
 }

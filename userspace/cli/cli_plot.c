@@ -11,6 +11,7 @@
  * figure into place, so a bad trace never leaves a partial figure.
  */
 #include "cli/cli.h"
+#include "cli/cli_compare.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -719,10 +720,18 @@ out:
 	return rc;
 }
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static void plot_usage(FILE *f)
 {
 	fputs("usage: tcpteach plot TRACE.csv [TRACE2.csv...] -o FIG.svg|FIG.png\n"
-	      "                     [--title T] [--rounds] [--overlay] [--flow ID]...\n\n"
+	      "                     [--title T] [--rounds] [--overlay] [--flow ID]...\n"
+	      "       tcpteach plot DIR  (a run of 'tcpteach compare -o DIR': its figure again)\n\n"
 	      "Draw the slide figures from CSV traces ('tcpteach trace', 'tcpteach\n"
 	      "ttp'): cwnd and ssthresh in segments over time, the kernel's\n"
 	      "snd_cwnd, rwnd/mss, phases shaded (slow start, congestion\n"
@@ -791,6 +800,8 @@ int cmd_plot(int argc, char **argv)
 		cli_err("plot: missing TRACE.csv (record one with 'tcpteach trace -o TRACE.csv')");
 		return EXIT_USAGE;
 	}
+	if (argc - optind == 1 && !out && is_dir(argv[optind]))
+		return cmp_plot_dir(argv[optind]) ? EXIT_FAIL : EXIT_OK;
 	if (!out) {
 		cli_err("plot: missing -o FIG.svg or -o FIG.png");
 		return EXIT_USAGE;

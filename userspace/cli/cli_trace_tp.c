@@ -604,7 +604,7 @@ int tp_trace(FILE *out, const struct trace_opts *o, struct trace_result *res)
 
 		if (end && now_s() >= end)
 			break;
-		if (now_s() >= next_diag) {
+		if (!o->lookup && now_s() >= next_diag) {
 			diag_refresh(AF_INET);
 			diag_refresh(AF_INET6);
 			next_diag = now_s() + 0.05;
@@ -622,7 +622,9 @@ int tp_trace(FILE *out, const struct trace_opts *o, struct trace_result *res)
 
 			*nl = '\0';
 			lineno++;
-			k = tp_feed(st, p, out, diag_lookup, NULL);
+			k = o->lookup ?
+				tp_feed(st, p, out, o->lookup, o->lookup_arg) :
+				tp_feed(st, p, out, diag_lookup, NULL);
 			if (k < 0)
 				cli_err("trace: %s: line %lu not understood: %s",
 					path, lineno, p);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "lib/json.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "lib/num.h"
@@ -106,6 +107,15 @@ void json_null(struct json *j)
 {
 	value_prefix(j);
 	fputs("null", j->f);
+}
+
+void json_double(struct json *j, double v)
+{
+	value_prefix(j);
+	if (isfinite(v))
+		fprintf(j->f, "%.10g", v);
+	else
+		fputs("null", j->f);
 }
 
 void json_text(struct json *j, const char *s)

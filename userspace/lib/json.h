@@ -31,6 +31,8 @@ void json_str(struct json *j, const char *s);
 void json_uint(struct json *j, unsigned long long v);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
+/* A finite number (%.10g); NaN and infinities as null. */
+void json_double(struct json *j, double v);
 /*
  * A value read as text: a decimal number is written as a number, "inf"
  * (an unlimited ssthresh) as null, anything else as a string.
