@@ -43,7 +43,8 @@ mkdir -p "$OUT"
 for part in ${PARTS//,/ }; do
 	case "$part" in
 	matrix) rm -f "$OUT/runs.csv" ;;
-	obscost | ttp | fct | tun) rm -f "$OUT/$part.csv" ;;
+	obscost | ttp | fct) rm -f "$OUT/$part.csv" ;;
+	tun) rm -f "$OUT/tun.csv" "$OUT/tun.md" ;;
 	profile) rm -f "$OUT"/profile-*.txt ;;
 	*) echo "bench: unknown part $part (matrix,obscost,ttp,profile,fct,tun)" >&2; exit 2 ;;
 	esac
@@ -80,5 +81,10 @@ for part in ${PARTS//,/ }; do
 done
 echo "elapsed     $(( $(date +%s) - start ))s" >> "$OUT/meta.txt"
 python3 "$HERE/report.py" "$OUT" || rc=1
+# Part tun writes its own table (tun.sh); the report carries it.
+if [ -f "$OUT/tun.md" ] && [[ ,$PARTS, == *,tun,* ]]; then
+	printf '\n## ttp over TUN against kernel TCP over veth (issue 16)\n\n' >>"$OUT/results.md"
+	cat "$OUT/tun.md" >>"$OUT/results.md"
+fi
 echo "bench: done in $(( $(date +%s) - start ))s; results in $OUT/results.md" >&2
 exit $rc

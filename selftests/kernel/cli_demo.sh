@@ -43,7 +43,8 @@ grep -q 'timeout' "$D/narration.txt" || fail "narration lacks the timeout"
 grep -q 'teach_tahoe' "$D/tcpteach-demo.svg" && grep -q 'teach_reno' "$D/tcpteach-demo.svg" ||
 	fail "figure lacks a panel"
 # the losses of a trace, in order: "fast_retransmit timeout ..."
-losses() { awk -F, '$4 == "fast_retransmit" || $4 == "timeout" { printf "%s ", $4 }' "$1"; }
+# (an undo says a cut was spurious: that too leaves the plan)
+losses() { awk -F, '$4 == "fast_retransmit" || $4 == "timeout" || $4 == "undo" { printf "%s ", $4 }' "$1"; }
 plan="fast_retransmit timeout fast_retransmit "
 for a in tahoe reno; do
 	got=$(losses "$D/$a.csv")
@@ -54,6 +55,14 @@ grep -q '^Tahoe followed the plan: 2 fast retransmits and 1 timeout' "$D/narrati
 	fail "narration does not say both runs followed the plan"
 grep -q 'same drops and one timeout' "$D/tcpteach-demo.svg" || fail "title lacks the plan"
 grep -q 'dport 5001 .*tcp sequence' "$D/reno.nft" || fail "reno.nft lacks the drop rules"
+# what the network did: each single drop fired exactly once
+drops() { grep -c "@$2 { ip saddr } counter packets 1 bytes [0-9]* drop" "$1"; }
+for a in tahoe reno; do
+	[ -s "$D/$a.net" ] || fail "$a.net missing"
+	[ "$(drops "$D/$a.net" drop1)$(drops "$D/$a.net" drop2)" = 11 ] ||
+		fail "$a.net: nftables did not drop segments 300 and 1600 once each"
+	grep -q '^TcpExtTCPOrigDataSent' "$D/$a.net" || fail "$a.net lacks the sender's counters"
+done
 
 # Perturbed: one more drop (segment 600) in the Reno run only.
 P="$D/perturbed"
@@ -63,6 +72,7 @@ cat "$D/out2"
 rfr=$(awk -F, '$4 == "fast_retransmit"' "$P/reno.csv" | wc -l)
 rto=$(awk -F, '$4 == "timeout"' "$P/reno.csv" | wc -l)
 [ "$rfr" -ge 3 ] || fail "the perturbed Reno run had $rfr fast retransmits, expected the extra one"
+[ "$(drops "$P/reno.net" perturb)" = 1 ] || fail "reno.net: nftables did not drop segment 600 once"
 want="Reno left the plan: $rfr fast retransmits and $rto timeout"
 grep -q "^$want" "$P/narration.txt" || fail "narration does not say: $want"
 grep -q '^Tahoe followed the plan' "$P/narration.txt" || fail "narration lost the Tahoe run"

@@ -21,7 +21,10 @@ for t in build/kselftests/* selftests/kernel/*.sh; do
 	[ -x "$t" ] || [ "${t%.sh}" != "$t" ] || continue
 	name=kernel/$(basename "$t")
 	want "$(basename "$t")" "$@" || continue
+	t0=$SECONDS
 	run_any "$name" "$t"
+	# the suite has a time budget (README): say where it goes
+	echo "# $name took $((SECONDS - t0)) s"
 	# Every test finds the module loaded: one that unloads it must load
 	# it again, or it fails here and the tests after it still run.
 	if ! grep -q '^tcp_teach ' /proc/modules; then

@@ -236,7 +236,7 @@ static void rule_drop_once(FILE *f, const char *set, unsigned int isn,
 
 	seq_range(r, sizeof(r), isn + 1 + (unsigned int)((seg - 1) * mss), mss);
 	fprintf(f, "add set inet %s %s { typeof ip saddr ; flags dynamic ; }\n"
-		"add rule inet %s pre tcp dport %d ip saddr != @%s tcp sequence { %s } add @%s { ip saddr } drop\n",
+		"add rule inet %s pre tcp dport %d ip saddr != @%s tcp sequence { %s } add @%s { ip saddr } counter drop\n",
 		NFT_TABLE, set, NFT_TABLE, PORT, set, r, set);
 }
 
@@ -272,7 +272,7 @@ static int install_plan(int b, unsigned int isn, unsigned int mss,
 		"add set inet %s hole_off { typeof ip saddr ; flags dynamic ; }\n"
 		"add rule inet %s pre tcp dport %d tcp sequence @hole_first add @hole_off { ip saddr }\n"
 		"add rule inet %s pre tcp dport %d ip saddr != @hole_on tcp sequence { %s } add @hole_on { ip saddr } add @hole_first { tcp sequence }\n"
-		"add rule inet %s pre tcp dport %d ip saddr != @hole_off tcp sequence { %s } drop\n",
+		"add rule inet %s pre tcp dport %d ip saddr != @hole_off tcp sequence { %s } counter drop\n",
 		NFT_TABLE, NFT_TABLE, NFT_TABLE, NFT_TABLE, PORT,
 		NFT_TABLE, PORT, hole, NFT_TABLE, PORT, hole);
 	if (fclose(f)) {
@@ -358,6 +358,29 @@ out:
 	return rc ? -1 : s;
 }
 
+/*
+ * What the network did, next to the rules: the rules with their drop
+ * counters and the kernel's counters of both ends (DIR/<algo>.net), so
+ * a run that left the plan can be explained.
+ */
+static void record_network(int a, int b, const char *rules)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 128];
+	const char *const nft[] = { "sh", "-c", cmd, NULL };
+	size_t n = strlen(rules);
+
+	if (n < 4 || strcmp(rules + n - 4, ".nft"))
+		return;
+	snprintf(path, sizeof(path), "%.*s.net", (int)(n - 4), rules);
+	snprintf(cmd, sizeof(cmd),
+		 "{ echo '# receiver: nftables'; nft list table inet %s; echo '# receiver: nstat'; nstat -az; } > '%s' 2>&1",
+		 NFT_TABLE, path);
+	cli_run(b, 1, nft);
+	snprintf(cmd, sizeof(cmd),
+		 "{ echo '# sender: nstat'; nstat -az; } >> '%s' 2>&1", path);
+	cli_run(a, 1, nft);
+}
+
 static int run_once(const char *algo, const char *csv, const char *rules,
 		    const struct demo_cfg *c, int perturb,
 		    struct run_result *res)
@@ -398,6 +421,7 @@ static int run_once(const char *algo, const char *csv, const char *rules,
 	}
 	rcv = -1;
 	res->seconds += cli_now();
+	record_network(a, b, rules);
 	close(s);
 	s = -1;
 	usleep(300000);	/* let the tracer read the last events */
@@ -431,6 +455,7 @@ out:
 
 /* ---- narration: read the traces back and tell what happened ---- */
 
+/* A cut of the window, or the undo of one. */
 struct loss {
 	int reason;
 	double t;
@@ -476,7 +501,8 @@ static int read_story(const char *csv, struct story *st)
 			st->ss_end_cwnd = r.cwnd;
 		}
 		if ((r.event == TEACH_EV_FAST_RETRANSMIT ||
-		     r.event == TEACH_EV_TIMEOUT) && st->nloss < MAX_LOSSES) {
+		     r.event == TEACH_EV_TIMEOUT ||
+		     r.event == TEACH_EV_UNDO) && st->nloss < MAX_LOSSES) {
 			struct loss *l = &st->loss[st->nloss++];
 
 			int k;
@@ -516,6 +542,8 @@ static void narrate_loss(FILE *o, const struct loss *t, const struct loss *r)
 	const struct loss *any = r ? r : t;
 	const char *what = any->reason == TEACH_EV_TIMEOUT ?
 		"no ACK before the retransmission timer expired -> timeout" :
+		any->reason == TEACH_EV_UNDO ?
+		"the last cut was spurious (the segment had only been delayed, said a DSACK or timestamp) -> undone" :
 		"3 duplicate ACKs -> fast retransmit";
 
 	if (t && r && (t->t - r->t > 0.05 || r->t - t->t > 0.05))
@@ -563,9 +591,13 @@ static void loss_counts(char *buf, size_t len, const struct story *st)
 {
 	int fr = count_losses(st, TEACH_EV_FAST_RETRANSMIT);
 	int to = count_losses(st, TEACH_EV_TIMEOUT);
+	int un = count_losses(st, TEACH_EV_UNDO);
+	int n;
 
-	snprintf(buf, len, "%d fast retransmit%s and %d timeout%s", fr,
-		 fr == 1 ? "" : "s", to, to == 1 ? "" : "s");
+	n = snprintf(buf, len, "%d fast retransmit%s and %d timeout%s", fr,
+		     fr == 1 ? "" : "s", to, to == 1 ? "" : "s");
+	if (un && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %d undone", un);
 }
 
 /* True when every fast retransmit of @st left cwnd as @want says. */
@@ -679,6 +711,8 @@ static void demo_usage(FILE *f)
 	      "Writes into DIR (default ./tcpteach-demo):\n"
 	      "  tahoe.csv reno.csv         the traces\n"
 	      "  tahoe.nft reno.nft         the nftables rules of each run\n"
+	      "  tahoe.net reno.net         what the network did: the rules with their\n"
+	      "                             drop counters, and both ends' nstat counters\n"
 	      "  tcpteach-demo.png .svg     the comparison figure\n"
 	      "  narration.txt              what happened and when (also printed)\n"
 	      "Needs root, tcp_teach, iproute2, nftables, ethtool (and gnuplot-nox\n"
