@@ -211,13 +211,25 @@ static void fake_run(const char *dir, int together, const char *title)
 	fclose(f);
 }
 
-static void slurp(const char *path, char *buf, size_t len)
+/* DIR/NAME into @buf ("" when it cannot be read). */
+static void read_in(const char *dir, const char *name, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY);
+	char path[256];
+	int fd;
 
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
 	buf[0] = '\0';
 	if (fd >= 0)
 		cli_slurp(fd, buf, len);
+}
+
+static int rm_rf(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
 }
 
 TEST(run_json_parses_escapes_and_reads_back)
@@ -234,7 +246,7 @@ TEST(run_json_parses_escapes_and_reads_back)
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	snprintf(cmd, sizeof(cmd), "python3 -m json.tool %s >/dev/null", path);
 	EXPECT_EQ(0, system(cmd));
-	slurp(path, json, sizeof(json));
+	read_in(dir, "run.json", json, sizeof(json));
 	EXPECT_NE(NULL, strstr(json, "\"dir \\\"q\\\"\\\\n\\u000ax\""));
 	EXPECT_NE(NULL, strstr(json, "\"initial_cwnd\": 1"));
 	EXPECT_NE(NULL, strstr(json, "\"mode\": \"together\""));
@@ -252,29 +264,26 @@ TEST(run_json_parses_escapes_and_reads_back)
 	fake_run(dir, 0, "t");
 	unsetenv("TCPTEACH_SYS_DIR");
 	EXPECT_EQ(0, system(cmd));
-	slurp(path, json, sizeof(json));
+	read_in(dir, "run.json", json, sizeof(json));
 	EXPECT_NE(NULL, strstr(json, "\"tcp_teach_parameters\": null"));
 	EXPECT_NE(NULL, strstr(json, "\"jain_index\": null"));
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, rm_rf(dir));
 }
 
 TEST(summary_columns_and_jain)
 {
-	char dir[] = "/tmp/cmp-sum.XXXXXX", path[128], cmd[128];
+	char dir[] = "/tmp/cmp-sum.XXXXXX";
 	static char sum[4096];
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	fake_run(dir, 1, "t");
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	slurp(path, sum, sizeof(sum));
+	read_in(dir, "summary.csv", sum, sizeof(sum));
 	EXPECT_EQ(0, strncmp(sum, "flow,algo,bytes,seconds,goodput_mbit,retransmits,fast_retransmits,timeouts,trace_rows,trace,jain_index\n", 103));
 	/* reno.csv has 2 fast retransmits and 136 rows */
 	EXPECT_NE(NULL, strstr(sum, "\n1,teach_reno,12500000,10.000000,10.000000,3,2,"));
 	EXPECT_NE(NULL, strstr(sum, ",136,1-teach_reno.csv,0.900000\n"));
 	EXPECT_NE(NULL, strstr(sum, "\n2,teach_tahoe,6250000,10.000000,5.000000,4,"));
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, rm_rf(dir));
 }
 
 TEST(plot_dir_draws_a_saved_run)
@@ -291,8 +300,7 @@ TEST(plot_dir_draws_a_saved_run)
 	}
 	snprintf(path, sizeof(path), "%s/compare.png", dir);
 	EXPECT_TRUE(file_exists(path));
-	snprintf(path, sizeof(path), "%s/compare.svg", dir);
-	slurp(path, svg, sizeof(svg));
+	read_in(dir, "compare.svg", svg, sizeof(svg));
 	EXPECT_NE(NULL, strstr(svg, "</svg>"));
 	EXPECT_NE(NULL, strstr(svg, "compare: two flows"));
 	EXPECT_NE(NULL, strstr(svg, "teach_tahoe"));
@@ -307,8 +315,7 @@ TEST(plot_dir_draws_a_saved_run)
 	unlink(path);
 	EXPECT_EQ(EXIT_FAIL, CLI(o, "plot", dir));
 	EXPECT_NE(NULL, strstr(o->err, "run.json"));
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, rm_rf(dir));
 	free(o);
 }
 

@@ -945,13 +945,14 @@ out:
 	return rc;
 }
 
-struct group_run {
+/* The run's children, and how many senders and receivers reported. */
+struct kids {
 	pid_t tracer, rcv, snd[CMP_MAX_FLOWS];
-	int n, idx[CMP_MAX_FLOWS];
+	int n;
 	int got_s, got_r;
 };
 
-static void reap_all(struct group_run *g)
+static void reap_all(struct kids *g)
 {
 	int i;
 
@@ -975,7 +976,7 @@ static void reap_all(struct group_run *g)
 }
 
 /* A sender or the receiver ended without its report: say so at once. */
-static int child_failed(struct group_run *g)
+static int child_failed(struct kids *g)
 {
 	int i, status;
 
@@ -1003,7 +1004,7 @@ struct reports {
 };
 
 static int handle_report(char *line, struct cmp_flow *fl,
-			 struct group_run *g, struct reports *rs)
+			 struct kids *g, struct reports *rs)
 {
 	unsigned long long a, c;
 	unsigned int p, r, m;
@@ -1034,7 +1035,7 @@ static int handle_report(char *line, struct cmp_flow *fl,
 }
 
 static void progress(int tty, const struct cmp_cfg *c, int first, int end,
-		     const struct group_run *g, double t)
+		     const struct kids *g, double t)
 {
 	int i;
 
@@ -1054,7 +1055,7 @@ static void progress(int tty, const struct cmp_cfg *c, int first, int end,
 /* Run the flows @g->idx at once on bench @b; fill their results. */
 /* Read the children's reports until @want senders and receivers said theirs. */
 static int wait_reports(const struct cmp_cfg *c, struct cmp_flow *fl,
-			struct group_run *g, int rep, int want, int batch,
+			struct kids *g, int rep, int want, int batch,
 			int tty, struct reports *rs)
 {
 	double t0 = cli_now(), last = -1;
@@ -1105,7 +1106,7 @@ static int wait_reports(const struct cmp_cfg *c, struct cmp_flow *fl,
  * the senders one after another, or all at once with --together.
  */
 static int run_flows(const struct bench *b, const struct cmp_cfg *c,
-		     struct cmp_flow *fl, struct group_run *g, int tty)
+		     struct cmp_flow *fl, struct kids *g, int tty)
 {
 	char raw[PATH_MAX], path[PATH_MAX];
 	struct reports rs = { 0 };
@@ -1240,7 +1241,7 @@ int cmd_compare(int argc, char **argv)
 		{ "ethtool", "ethtool" },
 	};
 	struct cmp_flow fl[CMP_MAX_FLOWS];
-	struct group_run g;
+	struct kids g;
 	struct bench b = { -1, -1, -1, -1 };
 	struct cmp_cfg c;
 	char title[512];
