@@ -122,6 +122,27 @@ wait $cat_pid || rc=$?
 check "blocked reader ended with EOF (cat exit $rc)" [ $rc = 0 ]
 modprobe tcp_teach
 
+# until_true TRIES CMD...: CMD succeeds within TRIES tenths of a second
+until_true() {
+	local n=$1 j
+	shift
+	for j in $(seq "$n"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# reader_open PID: PID (timeout) or its child (cat) has the stream open
+reader_open() {
+	local f
+	for f in /proc/$1/fd/* /proc/$(pgrep -P "$1" | head -1)/fd/*; do
+		case "$(readlink "$f")" in
+		*/net/tcp_teach_events) return 0 ;;
+		esac
+	done
+	return 1
+}
+
 # 4. 20 cycles: load, traffic with a reader attached, unload.
 cycles=0
 for i in $(seq 20); do
@@ -130,10 +151,12 @@ for i in $(seq 20); do
 	[ $((i % 2)) = 0 ] && algo=teach_tahoe
 	timeout 30 cat /proc/net/tcp_teach_events > /tmp/ttunl$$.ev &
 	cat_pid=$!
-	sleep 0.2
+	# the stream keeps events from its open on: wait for the open, not
+	# for a fixed time (a loaded VM may start cat late)
+	until_true 100 reader_open $cat_pid ||
+		{ echo "  cycle $i: the reader never opened the stream"; break; }
 	xfer $algo 262144 || { echo "  cycle $i: transfer failed"; break; }
-	sleep 0.2
-	grep -q " $algo init " /tmp/ttunl$$.ev ||
+	until_true 100 grep -q " $algo init " /tmp/ttunl$$.ev ||
 		{ echo "  cycle $i: no init event"; break; }
 	rmmod tcp_teach 2>/dev/null || rmmod_works || break
 	wait $cat_pid
