@@ -216,6 +216,43 @@ TEST(zero_window_is_probed_with_backoff)
 	ttp_sender_destroy(&s);
 }
 
+/*
+ * A window the peer keeps shut for long: every probe it answers keeps
+ * the connection (max_retries 3 here); only unanswered probes end it.
+ */
+TEST(zero_window_answered_is_probed_forever)
+{
+	struct ttp_sender s;
+	struct ttp_tx tx;
+	uint64_t t = 0;
+	int i;
+
+	ASSERT_EQ(0, open_sender(&s, 4, TEACH_RENO, TTP_MODE_GBN));
+	ttp_sender_write(&s, data, 3000);
+	next_off(&s, 0, &tx);
+	ttp_sender_ack(&s, PEER, ISS + 1 + 1000, 0, true, 0);	/* closed */
+	for (i = 0; i < 10; i++) {
+		ttp_sender_idle(&s, t);
+		t = ttp_sender_next_timer(&s);
+		ASSERT_EQ(TTP_TIMER_OK, ttp_sender_on_timer(&s, t));
+		EXPECT_EQ(999, next_off(&s, t, &tx));	/* the probe */
+		/* answered: still shut */
+		ttp_sender_ack(&s, PEER, ISS + 1 + 1000, 0, true, t + 1000);
+	}
+	EXPECT_EQ(10, st.probes);
+	/* now nobody answers: give up after max_retries more */
+	for (i = 0; i < 3; i++) {
+		ttp_sender_idle(&s, t);
+		t = ttp_sender_next_timer(&s);
+		ASSERT_EQ(TTP_TIMER_OK, ttp_sender_on_timer(&s, t));
+		next_off(&s, t, &tx);
+	}
+	ttp_sender_idle(&s, t);
+	t = ttp_sender_next_timer(&s);
+	EXPECT_EQ(TTP_TIMER_GIVE_UP, ttp_sender_on_timer(&s, t));
+	ttp_sender_destroy(&s);
+}
+
 TEST(stop_and_wait_keeps_one_segment_in_flight)
 {
 	struct ttp_sender s;

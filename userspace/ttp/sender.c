@@ -236,12 +236,15 @@ enum ttp_ack_kind ttp_sender_ack(struct ttp_sender *s, uint32_t seq,
 
 	if (ttp_seq_lt(s->snd_max, ack))
 		return TTP_ACK_UNSENT;
+	/*
+	 * The peer answers: a window kept shut is probed for as long as
+	 * that goes on (RFC 1122 4.2.2.17); only silence gives up.
+	 */
+	s->probes_unanswered = 0;
 	if (ttp_seq_lt(s->snd_wl1, seq) ||
 	    (s->snd_wl1 == seq && ttp_seq_le(s->snd_wl2, ack))) {
 		w = (uint32_t)wnd << s->wscale;
 		wnd_changed = w != s->snd_wnd;
-		if (wnd_changed && w > s->snd_wnd)
-			s->probes_unanswered = 0;
 		ttp_sender_set_window(s, w, seq, ack);
 	}
 	if (ttp_seq_lt(s->snd_una, ack)) {
