@@ -358,31 +358,50 @@ out:
 	return rc ? -1 : s;
 }
 
+/* @argv in namespace @ns, its output appended to @out. */
+static void run_into(int ns, FILE *out, const char *const argv[])
+{
+	pid_t pid;
+
+	fflush(out);
+	pid = link_child_in("demo", ns);
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		dup2(fileno(out), 2);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		link_wait_child(pid, 30);
+}
+
 /*
  * What the network did, next to the rules: the rules with their drop
  * counters and the kernel's counters of both ends (DIR/<algo>.net), so
  * a run that left the plan can be explained.
  */
-static void record_network(int a, int b, const char *rules)
+static void record_network(int a, int b, const char *path)
 {
-	char path[PATH_MAX], cmd[PATH_MAX + 128];
-	const char *const nft[] = { "sh", "-c", cmd, NULL };
-	size_t n = strlen(rules);
+	const char *const nft[] = { "nft", "list", "table", "inet", NFT_TABLE,
+		NULL };
+	const char *const nstat[] = { "nstat", "-az", NULL };
+	FILE *f = fopen(path, "w");
 
-	if (n < 4 || strcmp(rules + n - 4, ".nft"))
+	if (!f) {
+		cli_err("demo: cannot write %s: %s", path, strerror(errno));
 		return;
-	snprintf(path, sizeof(path), "%.*s.net", (int)(n - 4), rules);
-	snprintf(cmd, sizeof(cmd),
-		 "{ echo '# receiver: nftables'; nft list table inet %s; echo '# receiver: nstat'; nstat -az; } > '%s' 2>&1",
-		 NFT_TABLE, path);
-	cli_run(b, 1, nft);
-	snprintf(cmd, sizeof(cmd),
-		 "{ echo '# sender: nstat'; nstat -az; } >> '%s' 2>&1", path);
-	cli_run(a, 1, nft);
+	}
+	fputs("# receiver: nftables\n", f);
+	run_into(b, f, nft);
+	fputs("# receiver: nstat\n", f);
+	run_into(b, f, nstat);
+	fputs("# sender: nstat\n", f);
+	run_into(a, f, nstat);
+	fclose(f);
 }
 
 static int run_once(const char *algo, const char *csv, const char *rules,
-		    const struct demo_cfg *c, int perturb,
+		    const char *net, const struct demo_cfg *c, int perturb,
 		    struct run_result *res)
 {
 	int orig, a = -1, b = -1, p1[2], p2[2], s = -1, rc = -1;
@@ -421,7 +440,7 @@ static int run_once(const char *algo, const char *csv, const char *rules,
 	}
 	rcv = -1;
 	res->seconds += cli_now();
-	record_network(a, b, rules);
+	record_network(a, b, net);
 	close(s);
 	s = -1;
 	usleep(300000);	/* let the tracer read the last events */
@@ -736,6 +755,7 @@ int cmd_demo(int argc, char **argv)
 	struct demo_cfg c = { "tcpteach-demo", 3000000, 20, 0 };
 	char tcsv[PATH_MAX], rcsv[PATH_MAX], svg[PATH_MAX], png[PATH_MAX];
 	char txt[PATH_MAX], tnft[PATH_MAX], rnft[PATH_MAX];
+	char tnet[PATH_MAX], rnet[PATH_MAX];
 	char title[256];
 	struct run_result rt, rr;
 	struct story st, sr;
@@ -809,13 +829,16 @@ int cmd_demo(int argc, char **argv)
 	snprintf(txt, sizeof(txt), "%s/narration.txt", c.dir);
 	snprintf(tnft, sizeof(tnft), "%s/tahoe.nft", c.dir);
 	snprintf(rnft, sizeof(rnft), "%s/reno.nft", c.dir);
+	snprintf(tnet, sizeof(tnet), "%s/tahoe.net", c.dir);
+	snprintf(rnet, sizeof(rnet), "%s/reno.net", c.dir);
 	printf("tcpteach demo: teach_tahoe ...\n");
 	fflush(stdout);
-	if (run_once("teach_tahoe", tcsv, tnft, &c, 0, &rt))
+	if (run_once("teach_tahoe", tcsv, tnft, tnet, &c, 0, &rt))
 		return EXIT_FAIL;
 	printf("tcpteach demo: teach_reno ...\n");
 	fflush(stdout);
-	if (run_once("teach_reno", rcsv, rnft, &c, c.perturb != 0, &rr))
+	if (run_once("teach_reno", rcsv, rnft, rnet, &c, c.perturb != 0,
+		     &rr))
 		return EXIT_FAIL;
 	if (read_story(tcsv, &st) || read_story(rcsv, &sr))
 		return EXIT_FAIL;
