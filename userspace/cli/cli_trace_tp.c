@@ -536,6 +536,9 @@ int tp_trace(FILE *out, const struct trace_opts *o, struct trace_result *res)
 	double end = o->duration > 0 ? now_s() + o->duration : 0;
 	unsigned long lineno = 0;
 	double next_diag = 0;
+	/* the caller's idea of which sockets are ours, else sock_diag's */
+	tp_lookup_fn lookup = o->lookup ? o->lookup : diag_lookup;
+	void *lookup_arg = o->lookup ? o->lookup_arg : NULL;
 
 	memset(res, 0, sizeof(*res));
 	if (!st)
@@ -622,9 +625,7 @@ int tp_trace(FILE *out, const struct trace_opts *o, struct trace_result *res)
 
 			*nl = '\0';
 			lineno++;
-			k = o->lookup ?
-				tp_feed(st, p, out, o->lookup, o->lookup_arg) :
-				tp_feed(st, p, out, diag_lookup, NULL);
+			k = tp_feed(st, p, out, lookup, lookup_arg);
 			if (k < 0)
 				cli_err("trace: %s: line %lu not understood: %s",
 					path, lineno, p);
