@@ -176,7 +176,6 @@ static void new_ack(struct ttp_sender *s, uint32_t ack, uint64_t now)
 	ttp_rtt_ack(&s->rtt, ack, now);
 	ttp_rtt_reset_backoff(&s->rtt);
 	s->retries = 0;
-	s->probes_unanswered = 0;
 
 	if (s->in_recovery) {
 		if (ttp_seq_le(s->recover, ack)) {
